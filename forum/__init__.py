@@ -1,0 +1,41 @@
+"""The Community of Practice forum: `create_app` builds the Flask application."""
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import init_extensions
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, helpers, errors, CLI."""
+    app = Flask(__name__, instance_path=_instance_path(config),
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    load_config(app, config)
+    init_extensions(app)
+    register_blueprints(app)
+    from . import web
+    web.register_template_helpers(app)
+    web.register_request_hooks(app)
+    web.register_errors(app)
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _instance_path(config: dict | None) -> str:
+    import os
+    explicit = (config or {}).get("INSTANCE_PATH") or os.environ.get("FORUM_INSTANCE_PATH")
+    return str(explicit or PROJECT_ROOT / "instance")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every domain's blueprint, plus health checks."""
+    from . import accounts, discussions, health
+    for module in (accounts, discussions, health):
+        app.register_blueprint(module.bp)
+    from .accounts import sessions
+    sessions.init(app)

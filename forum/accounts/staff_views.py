@@ -1,0 +1,185 @@
+"""Moderators' and admins' membership pages: the application queue, invitations,
+suspensions, roles and organisations."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..forms_helpers import add_form_error
+from ..permissions import Action, require
+from ..validation import DomainError
+from . import bp, services
+from .forms import DeclineForm, EmptyForm, InviteForm, OrganisationForm, RoleForm
+from .models import Organisation, User
+
+
+def _pending_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.status != "pending":
+        abort(404)
+    return user
+
+
+@bp.get("/moderation/applications")
+@login_required
+def applications():
+    require(current_user, Action.REVIEW_APPLICATIONS)
+    return render_template("accounts/applications.html",
+                           applicants=services.pending_applications(), form=EmptyForm())
+
+
+@bp.post("/moderation/applications/<int:user_id>/approve")
+@login_required
+def approve(user_id):
+    require(current_user, Action.REVIEW_APPLICATIONS)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    applicant = _pending_or_404(user_id)
+    services.approve_application(current_user, applicant)
+    flash(f"{applicant.display_name} is now a member and has been emailed a link to set "
+          "a password.", "success")
+    return redirect(url_for("accounts.applications"))
+
+
+@bp.get("/moderation/applications/<int:user_id>/decline")
+@login_required
+def decline(user_id):
+    require(current_user, Action.REVIEW_APPLICATIONS)
+    return render_template("accounts/decline.html", applicant=_pending_or_404(user_id),
+                           form=DeclineForm())
+
+
+@bp.post("/moderation/applications/<int:user_id>/decline")
+@login_required
+def decline_post(user_id):
+    require(current_user, Action.REVIEW_APPLICATIONS)
+    applicant = _pending_or_404(user_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/decline.html", applicant=applicant, form=form), 422
+    services.decline_application(current_user, applicant, form.reason.data)
+    flash(f"The application from {applicant.display_name} was declined.", "success")
+    return redirect(url_for("accounts.applications"))
+
+
+def _invite_form():
+    form = InviteForm()
+    form.fill_organisations(services.list_organisations())
+    return form
+
+
+@bp.get("/moderation/invite")
+@login_required
+def invite():
+    require(current_user, Action.INVITE_MEMBER)
+    return render_template("accounts/invite.html", form=_invite_form())
+
+
+@bp.post("/moderation/invite")
+@login_required
+def invite_post():
+    require(current_user, Action.INVITE_MEMBER)
+    form = _invite_form()
+    if form.validate_on_submit():
+        try:
+            user = services.invite_member(
+                current_user, email=form.email.data, name=form.name.data,
+                organisation_id=form.organisation_id.data,
+                new_organisation=form.new_organisation.data, sector=form.sector.data,
+                role=form.role.data)
+        except DomainError as error:
+            add_form_error(form, error, "email")
+        else:
+            flash(f"Invitation sent to {user.email}.", "success")
+            return redirect(url_for("accounts.members"))
+    return render_template("accounts/invite.html", form=form), 422
+
+
+@bp.get("/moderation/members")
+@login_required
+def members():
+    require(current_user, Action.SUSPEND_MEMBER)
+    users = db.session.scalars(
+        db.select(User).where(User.status.in_(["active", "suspended"]))
+        .options(db.joinedload(User.organisation)).order_by(User.display_name))
+    return render_template("accounts/members.html", users=list(users), form=EmptyForm(),
+                           role_form=RoleForm())
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/moderation/members/<int:user_id>/suspend")
+@login_required
+def suspend(user_id):
+    return _set_suspended(user_id, True)
+
+
+@bp.post("/moderation/members/<int:user_id>/reinstate")
+@login_required
+def reinstate(user_id):
+    return _set_suspended(user_id, False)
+
+
+def _set_suspended(user_id: int, suspended: bool):
+    require(current_user, Action.SUSPEND_MEMBER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = _user_or_404(user_id)
+    try:
+        services.set_suspended(current_user, user, suspended)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.display_name} is {'suspended' if suspended else 'reinstated'}.", "success")
+    return redirect(url_for("accounts.members"))
+
+
+@bp.post("/moderation/members/<int:user_id>/role")
+@login_required
+def change_role(user_id):
+    require(current_user, Action.MANAGE_ROLES)
+    form = RoleForm()
+    user = _user_or_404(user_id)
+    if form.validate_on_submit():
+        try:
+            services.set_role(current_user, user, form.role.data)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{user.display_name} is now {user.role_label.lower()}.", "success")
+    else:
+        flash("Choose a role from the list.", "error")
+    return redirect(url_for("accounts.members"))
+
+
+@bp.get("/admin/organisations")
+@login_required
+def organisations():
+    require(current_user, Action.MANAGE_ORGANISATIONS)
+    return render_template("accounts/organisations.html",
+                           organisations=services.list_organisations(), form=OrganisationForm())
+
+
+@bp.route("/admin/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@login_required
+def edit_organisation(organisation_id):
+    require(current_user, Action.MANAGE_ORGANISATIONS)
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(current_user, organisation, name=form.name.data,
+                                         sector=form.sector.data,
+                                         accreditation=form.accreditation.data)
+        except DomainError as error:
+            add_form_error(form, error, "name")
+        else:
+            flash("Organisation saved.", "success")
+            return redirect(url_for("accounts.organisations"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/edit_organisation.html", organisation=organisation,
+                           form=form), status

@@ -1,0 +1,242 @@
+"""Public pages and a member's own account: landing, join, login, passwords, profile."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..forms_helpers import add_form_error
+from ..permissions import Action, can, require
+from ..validation import DomainError
+from . import bp, services
+from .forms import (ChangeEmailForm, ChangePasswordForm, EmptyForm, ForgotPasswordForm, JoinForm,
+                    LoginForm, ProfileForm, SetPasswordForm)
+from .models import User
+
+
+def _limit(setting):
+    from flask import current_app
+    return lambda: current_app.config[setting]
+
+
+def _join_form():
+    form = JoinForm()
+    form.fill_organisations(services.list_organisations())
+    return form
+
+
+@bp.get("/")
+def landing():
+    if current_user.is_authenticated:
+        return redirect(url_for("discussions.index"))
+    return render_template("accounts/landing.html", form=_join_form())
+
+
+@bp.get("/join")
+def join():
+    return render_template("accounts/join.html", form=_join_form())
+
+
+@bp.post("/join")
+@limiter.limit(_limit("JOIN_RATE_LIMIT"), methods=["POST"])
+def join_post():
+    form = _join_form()
+    if form.validate_on_submit():
+        try:
+            services.apply_to_join(
+                name=form.name.data, email=form.email.data, job_role=form.job_role.data,
+                reason=form.reason.data, organisation_id=form.organisation_id.data,
+                new_organisation=form.new_organisation.data, sector=form.sector.data)
+        except DomainError as error:
+            add_form_error(form, error, "organisation_id")
+        else:
+            return redirect(url_for("accounts.join_received"))
+    return render_template("accounts/join.html", form=form), 422
+
+
+@bp.get("/join/received")
+def join_received():
+    return render_template("accounts/join_received.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("discussions.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            add_form_error(form, error, "email")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let phishing pages borrow our login.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("discussions.index")
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You have logged out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def set_password(token):
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_password_from_token(token, form.password.data, form.confirm.data)
+        except DomainError as error:
+            add_form_error(form, error, "password")
+        else:
+            logout_user()
+            login_user(user)
+            flash("Your password is set. Welcome to the Community of Practice.", "success")
+            return redirect(url_for("discussions.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/set_password.html", form=form), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", password_form=ChangePasswordForm(),
+                           email_form=ChangeEmailForm())
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data,
+                                     form.confirm.data)
+        except DomainError as error:
+            add_form_error(form, error, "password")
+        else:
+            login_user(current_user)  # the session id includes the stamp: refresh it
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=form,
+                           email_form=ChangeEmailForm(formdata=None)), 422
+
+
+@bp.post("/account/email")
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.email.data, form.password.data)
+        except DomainError as error:
+            add_form_error(form, error, "email")
+        else:
+            flash(f"We have sent a confirmation link to {form.email.data}. Your email address "
+                  "changes when you open it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=ChangePasswordForm(formdata=None),
+                           email_form=form), 422
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email(token):
+    try:
+        user = services.confirm_email_change(token)
+    except DomainError as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), 400
+    logout_user()
+    login_user(user)
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+def _get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/members/<int:user_id>")
+@login_required
+def profile(user_id):
+    user = _get_user_or_404(user_id)
+    require(current_user, Action.VIEW, user)
+    return render_template("accounts/profile.html", user=user, form=EmptyForm())
+
+
+def _profile_form(user, formdata=None):
+    form = ProfileForm(obj=user) if formdata is None else ProfileForm()
+    form.fill_organisations(services.list_organisations())
+    if formdata is None:
+        form.organisation_id.data = user.organisation_id or 0
+    return form
+
+
+@bp.get("/members/<int:user_id>/edit")
+@login_required
+def edit_profile(user_id):
+    user = _get_user_or_404(user_id)
+    require(current_user, Action.EDIT_PROFILE, user)
+    return render_template("accounts/edit_profile.html", user=user, form=_profile_form(user))
+
+
+@bp.post("/members/<int:user_id>/edit")
+@login_required
+def edit_profile_post(user_id):
+    user = _get_user_or_404(user_id)
+    require(current_user, Action.EDIT_PROFILE, user)
+    form = _profile_form(user, formdata=True)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, user, display_name=form.display_name.data,
+                job_role=form.job_role.data, organisation_id=form.organisation_id.data,
+                new_organisation=form.new_organisation.data, sector=form.sector.data,
+                bio=form.bio.data, profile_visible=form.profile_visible.data)
+        except DomainError as error:
+            add_form_error(form, error, "organisation_id")
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("accounts.profile", user_id=user.id))
+    return render_template("accounts/edit_profile.html", user=user, form=form), 422
+
+
+@bp.get("/directory")
+@login_required
+def directory():
+    require(current_user, Action.VIEW_DIRECTORY)
+    return render_template("accounts/directory.html", organisations=services.directory(),
+                           can=can)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")

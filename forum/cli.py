@@ -1,0 +1,106 @@
+"""The `forum` command: a Flask CLI group with the forum's own commands."""
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main():
+    """Manage the Community of Practice forum."""
+
+
+def init_db() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    from flask_migrate import upgrade
+    upgrade(revision="heads")
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create the database, or upgrade it to the latest schema."""
+    init_db()
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["member", "moderator", "admin"]), default="member",
+              show_default=True)
+@click.option("--name", help="Display name (defaults to the part of the email before @).")
+@with_appcontext
+def create_user_command(email, role, name):
+    """Create (or promote) an active account and print its set-password link."""
+    from .accounts.services import create_user
+    user, link = create_user(email, role, name)
+    click.echo(f"{user.email} is an active {user.role}.")
+    click.echo(f"Set-password link (valid {current_app.config['TOKEN_MAX_AGE_HOURS']} hours):")
+    click.echo(link)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load demo organisations, members, categories and threads (safe to run twice)."""
+    from .demo import load_demo
+    logins = load_demo()
+    _print_logins(logins)
+
+
+def _print_logins(logins):
+    from .demo import DEMO_PASSWORD
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for email, role in logins:
+        click.echo(f"  {role:<10} {email}")
+
+
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(port):
+    """Serve the forum on 127.0.0.1 (embedded default), with demo data if the database is new."""
+    from .accounts.models import User
+    from .demo import load_demo
+    init_db()
+    if db.session.scalar(db.select(db.func.count(User.id))) == 0:
+        click.echo("Empty database: loading demo content.")
+        load_demo()
+    from .demo import DEMO_USERS
+    _print_logins([(email, role) for email, _, role, _ in DEMO_USERS])
+    click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@click.command("rerender")
+@with_appcontext
+def rerender_command():
+    """Re-render every post's stored HTML from its Markdown (after renderer changes)."""
+    from .discussions.models import Post, PostRevision
+    from .rendering import render_markdown
+    count = 0
+    for model in (Post, PostRevision):
+        for row in db.session.scalars(db.select(model)).yield_per(500):
+            row.body_html = render_markdown(row.body_source)
+            count += 1
+    db.session.commit()
+    click.echo(f"Re-rendered {count} posts and revisions.")
+
+
+COMMANDS = [init_command, create_user_command, demo_command, serve_command, rerender_command]
+
+
+def register_cli(app) -> None:
+    """Attach the forum's commands to `app.cli` (so `flask` and `forum` both have them)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,105 @@
+"""Configuration: defaults, then the instance folder, then FORUM_* environment variables,
+then (in tests) an explicit dict. Secrets are never hard-coded: a missing secret key is
+generated once into the instance folder."""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SITE_NAME": "Equally Safe at Work Community of Practice",
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "SECRET_KEY": None,
+    "SECURE_COOKIES": False,
+    "MAIL_SERVER": "",  # empty: emails are written to the log instead of sent
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_FROM": "Community of Practice <noreply@localhost>",
+    "MAIL_TIMEOUT": 10,
+    "BASE_URL": "",  # used in emailed links when set, e.g. https://forum.example.org
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "JOIN_RATE_LIMIT": "5 per minute;20 per hour",
+    "RESET_RATE_LIMIT": "5 per minute;20 per hour",
+    "POST_RATE_LIMIT": "20 per minute",
+    "TOKEN_MAX_AGE_HOURS": 72,
+    "THREADS_PER_PAGE": 25,
+    "POSTS_PER_PAGE": 20,
+    "TIMEZONE": "Europe/London",
+    "UPLOAD_DIR": None,  # None: instance/uploads
+    "MAX_UPLOAD_MB": 25,
+}
+
+# Settings that arrive from the environment as strings but are used as other types.
+_BOOLEAN = {"SECURE_COOKIES", "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED"}
+_INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "THREADS_PER_PAGE",
+            "POSTS_PER_PAGE", "MAX_UPLOAD_MB"}
+
+
+def _from_environment(environ):
+    values = {}
+    for name in DEFAULTS:
+        raw = environ.get(f"FORUM_{name}")
+        if raw is None:
+            continue
+        if name in _BOOLEAN:
+            values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif name in _INTEGER:
+            values[name] = int(raw)
+        else:
+            values[name] = raw
+    return values
+
+
+def _secret_key(instance_path: Path) -> str:
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(app, overrides=None):
+    """Fill `app.config`: defaults -> instance/forum.cfg -> FORUM_* env -> `overrides`."""
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("forum.cfg", silent=True)
+    app.config.update(_from_environment(os.environ))
+    app.config.update(overrides or {})
+
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance_path / 'forum.db'}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(instance_path)
+    if not app.config["UPLOAD_DIR"]:
+        app.config["UPLOAD_DIR"] = str(instance_path / "uploads")
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session instead of a clock
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+
+
+def _normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgres URLs would ask for psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,60 @@
+"""Forms for threads, replies, edits and categories."""
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..rendering import MAX_SOURCE_LENGTH
+from ..validation import PlainText, clean_line, clean_multiline
+
+BODY_HINT = f"{MAX_SOURCE_LENGTH:,}"
+
+
+def body_field(label="Message"):
+    """The Markdown body field every writing form shares."""
+    return TextAreaField(label, filters=[clean_multiline], validators=[
+        DataRequired(f"Enter your {label.lower()}."),
+        Length(max=MAX_SOURCE_LENGTH,
+               message=f"{label} must be {BODY_HINT} characters or fewer."),
+        PlainText(label, multiline=True)])
+
+
+def title_field():
+    return StringField("Title", filters=[clean_line], validators=[
+        DataRequired("Enter a title."),
+        Length(min=3, max=200, message="Title must be between 3 and 200 characters."),
+        PlainText("Title")])
+
+
+class ThreadForm(FlaskForm):
+    title = title_field()
+    body = body_field()
+
+
+class ReplyForm(FlaskForm):
+    body = body_field("Reply")
+
+
+class EditPostForm(FlaskForm):
+    title = StringField("Title", filters=[clean_line], validators=[
+        Optional(), Length(min=3, max=200, message="Title must be between 3 and 200 characters."),
+        PlainText("Title")])
+    body = body_field()
+    reason = StringField("Reason for the edit (optional)", filters=[clean_line], validators=[
+        Optional(), Length(max=200, message="Reason must be 200 characters or fewer."),
+        PlainText("Reason")])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Name", filters=[clean_line], validators=[
+        DataRequired("Enter a name."), Length(max=80, message="Name must be 80 characters or fewer."),
+        PlainText("Name")])
+    description = TextAreaField("Description", filters=[clean_multiline], validators=[
+        Length(max=500, message="Description must be 500 characters or fewer."),
+        PlainText("Description", multiline=True)])
+    position = IntegerField("Position in the list", default=0, validators=[
+        Optional(), NumberRange(min=0, max=1000, message="Position must be between 0 and 1000.")])
+
+
+class PreviewForm(FlaskForm):
+    body = TextAreaField(filters=[clean_multiline], validators=[
+        Length(max=MAX_SOURCE_LENGTH)])

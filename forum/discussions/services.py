@@ -1,0 +1,149 @@
+"""Discussion rules: categories, starting threads, replying, editing, deleting."""
+from flask import current_app
+
+from ..database import utcnow
+from ..extensions import db
+from ..permissions import Action, require
+from ..rendering import render_markdown
+from ..validation import DomainError
+from .models import Category, Post, PostRevision, Thread
+
+
+def list_categories() -> list[Category]:
+    """Categories in their chosen order."""
+    return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.name)))
+
+
+def save_category(admin, category: Category | None, *, name, description, position) -> Category:
+    """Create (category=None) or update a category."""
+    require(admin, Action.MANAGE_CATEGORIES)
+    clash = db.session.scalar(db.select(Category.id).where(
+        db.func.lower(Category.name) == name.lower(),
+        Category.id != (category.id if category else -1)))
+    if clash:
+        raise DomainError("A category with that name already exists.", field="name")
+    category = category or Category()
+    category.name, category.description, category.position = name, description, position
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def start_thread(author, category: Category, *, title: str, body: str) -> Thread:
+    """Open a thread in `category` with `body` as its first post."""
+    require(author, Action.START_THREAD, category)
+    now = utcnow()
+    thread = Thread(category=category, author=author, title=title, created_at=now,
+                    last_post_at=now, last_post_author=author, post_count=0)
+    db.session.add(thread)
+    _add_post(thread, author, body, now)
+    category.thread_count = Category.thread_count + 1
+    db.session.commit()
+    return thread
+
+
+def reply(author, thread: Thread, *, body: str) -> Post:
+    """Add a reply at the end of `thread`."""
+    require(author, Action.REPLY, thread)
+    # Lock the thread row (PostgreSQL) so two simultaneous replies get distinct numbers.
+    db.session.execute(db.select(Thread.id).where(Thread.id == thread.id).with_for_update())
+    db.session.refresh(thread)
+    post = _add_post(thread, author, body, utcnow())
+    db.session.commit()
+    return post
+
+
+def _add_post(thread: Thread, author, body: str, when) -> Post:
+    post = Post(thread=thread, author=author, number=thread.post_count + 1, body_source=body,
+                body_html=render_markdown(body), created_at=when)
+    db.session.add(post)
+    thread.post_count += 1
+    thread.last_post_at = when
+    thread.last_post_author = author
+    thread.category.post_count = Category.post_count + 1
+    return post
+
+
+def edit_post(editor, post: Post, *, body: str, title: str | None = None,
+              reason: str = "") -> Post:
+    """Change a post's text, keeping the previous version as a revision."""
+    require(editor, Action.EDIT_POST, post)
+    changed_title = title is not None and post.number == 1 and title != post.thread.title
+    if body == post.body_source and not changed_title:
+        raise DomainError("Nothing has changed.", field="body")
+    if body != post.body_source:
+        db.session.add(PostRevision(post=post, editor_id=post.edited_by_id or post.author_id,
+                                    body_source=post.body_source, body_html=post.body_html,
+                                    created_at=post.edited_at or post.created_at, reason=reason))
+        post.body_source = body
+        post.body_html = render_markdown(body)
+        post.edited_at = utcnow()
+        post.edited_by_id = editor.id
+    if changed_title:
+        post.thread.title = title
+    db.session.commit()
+    return post
+
+
+def delete_post(actor, post: Post) -> Post:
+    """Soft-delete a post: its place in the thread stays, its text is hidden."""
+    require(actor, Action.DELETE_POST, post)
+    post.deleted_at = utcnow()
+    post.deleted_by_id = actor.id
+    db.session.commit()
+    return post
+
+
+def set_thread_flags(moderator, thread: Thread, *, locked: bool | None = None,
+                     pinned: bool | None = None) -> Thread:
+    """Lock/unlock or pin/unpin a thread."""
+    require(moderator, Action.MODERATE_THREAD, thread)
+    if locked is not None:
+        thread.is_locked = locked
+    if pinned is not None:
+        thread.is_pinned = pinned
+    db.session.commit()
+    return thread
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    """Earlier versions of a post, newest first."""
+    return list(db.session.scalars(
+        db.select(PostRevision).where(PostRevision.post_id == post.id)
+        .options(db.joinedload(PostRevision.editor)).order_by(PostRevision.id.desc())))
+
+
+# -- reading --------------------------------------------------------------------------
+
+def category_page(category: Category, page: int) -> tuple[list[Thread], int]:
+    """Threads of a category for `page`: pinned first, then by latest activity."""
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    query = (db.select(Thread).where(Thread.category_id == category.id,
+                                     Thread.deleted_at.is_(None))
+             .options(db.joinedload(Thread.author), db.joinedload(Thread.last_post_author))
+             .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+             .limit(per_page).offset((page - 1) * per_page))
+    pages = max(1, -(-category.thread_count // per_page))
+    return list(db.session.scalars(query).unique()), pages
+
+
+def thread_page(thread: Thread, page: int) -> list[Post]:
+    """The posts of `thread` on `page` (one query, authors and organisations included)."""
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    first = (page - 1) * per_page + 1
+    from ..accounts.models import User
+    query = (db.select(Post).where(Post.thread_id == thread.id,
+                                   Post.number.between(first, first + per_page - 1))
+             .options(db.joinedload(Post.author).joinedload(User.organisation))
+             .order_by(Post.number))
+    return list(db.session.scalars(query).unique())
+
+
+def page_count(thread: Thread) -> int:
+    """How many pages `thread` spans."""
+    return max(1, -(-thread.post_count // current_app.config["POSTS_PER_PAGE"]))
+
+
+def page_of(post: Post) -> int:
+    """The page of its thread that `post` is on."""
+    return (post.number - 1) // current_app.config["POSTS_PER_PAGE"] + 1

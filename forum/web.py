@@ -1,0 +1,105 @@
+"""Cross-cutting web concerns: template helpers, security headers, error pages."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+from .permissions import Action, can, is_staff
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def register_template_helpers(app) -> None:
+    """Make the policy, local time and labels available to every template."""
+    zone = ZoneInfo(app.config["TIMEZONE"])
+
+    def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
+        return value.astimezone(zone).strftime(fmt) if value else ""
+
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["isotime"] = lambda value: value.isoformat() if value else ""
+    app.jinja_env.globals.update(can=can, Action=Action, is_staff=is_staff,
+                                 site_name=app.config["SITE_NAME"])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def register_request_hooks(app) -> None:
+    """Security headers on every response."""
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["SECURE_COOKIES"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Private content: never kept by shared caches.
+            headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+def register_errors(app) -> None:
+    """Friendly, accessible error pages (never a stack trace)."""
+
+    def page(status, title, message):
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, "Something was wrong with that request",
+                    "Go back, reload the page and try again.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, "This form has expired",
+                    "For your security, forms expire. Go back, reload the page and "
+                    "submit it again.")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, "You cannot do that",
+                    "Your account does not have permission for this action.")
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, "Page not found",
+                    "If you typed the web address, check it is correct. The page may have "
+                    "been removed, or you may not have access to it.")
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, "That did not work", "This page cannot be used in that way.")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, "That was too large",
+                    f"Files and forms must be under {app.config['MAX_UPLOAD_MB']} MB.")
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, "Too many attempts",
+                    "You have tried this too many times. Wait a few minutes and try again.")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return page(500, "Sorry, there is a problem with the service",
+                    "Try again later. Nothing you submitted has been saved.")

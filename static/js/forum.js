@@ -1,0 +1,94 @@
+/* Progressive enhancement only: every page works without this file.
+   - Markdown editor toolbar and server-rendered preview.
+   - Focus the error summary after a failed submit; block double submits. */
+(function () {
+  "use strict";
+
+  var csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  var FORMATS = {
+    bold: { wrap: ["**", "**"], placeholder: "bold text" },
+    italic: { wrap: ["*", "*"], placeholder: "italic text" },
+    heading: { line: "## ", placeholder: "Heading" },
+    link: { wrap: ["[", "](https://)"], placeholder: "link text" },
+    bullets: { line: "- ", placeholder: "List item" },
+    numbers: { line: "1. ", placeholder: "List item" },
+    quote: { line: "> ", placeholder: "Quoted text" }
+  };
+
+  function applyFormat(textarea, name) {
+    var format = FORMATS[name];
+    var start = textarea.selectionStart, end = textarea.selectionEnd;
+    var value = textarea.value;
+    var selected = value.slice(start, end) || format.placeholder;
+    var replacement;
+    if (format.wrap) {
+      replacement = format.wrap[0] + selected + format.wrap[1];
+    } else {
+      replacement = selected.split("\n").map(function (line) { return format.line + line; }).join("\n");
+      if (start > 0 && value[start - 1] !== "\n") { replacement = "\n" + replacement; }
+    }
+    textarea.focus();
+    textarea.setRangeText(replacement, start, end, "select");
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function showPreview(editor, textarea, output, toggle) {
+    var body = new URLSearchParams();
+    body.set("body", textarea.value);
+    body.set("csrf_token", csrfToken);
+    output.textContent = "Loading preview…";
+    fetch("/preview", { method: "POST", body: body, credentials: "same-origin",
+                        headers: { "X-CSRFToken": csrfToken } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.html !== undefined) {
+          // The server renders and sanitises exactly as it would for a real post.
+          output.innerHTML = data.html || "<p>Nothing to preview yet.</p>";
+        } else {
+          output.textContent = data.error || "The preview is not available.";
+        }
+      })
+      .catch(function () { output.textContent = "The preview is not available right now."; });
+  }
+
+  function enhanceEditor(editor) {
+    var textarea = editor.querySelector("textarea");
+    var toolbar = editor.querySelector(".editor-toolbar");
+    var output = editor.querySelector("[data-preview-output]");
+    if (!textarea || !toolbar) { return; }
+    toolbar.hidden = false;
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      if (button.hasAttribute("data-preview")) {
+        var showing = button.getAttribute("aria-pressed") === "true";
+        button.setAttribute("aria-pressed", showing ? "false" : "true");
+        button.textContent = showing ? "Preview" : "Back to editing";
+        output.hidden = showing;
+        textarea.hidden = !showing;
+        if (!showing) { showPreview(editor, textarea, output, button); } else { textarea.focus(); }
+        return;
+      }
+      applyFormat(textarea, button.getAttribute("data-format"));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-editor]"), enhanceEditor);
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) { summary.focus(); }
+    Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+      form.addEventListener("submit", function () {
+        var textarea = form.querySelector("[data-editor] textarea[hidden]");
+        if (textarea) { textarea.hidden = false; }
+        var button = form.querySelector("[data-prevent-double-click]");
+        if (button) {
+          if (button.dataset.submitted) { return; }
+          button.dataset.submitted = "1";
+          setTimeout(function () { button.setAttribute("aria-disabled", "true"); button.disabled = true; }, 0);
+        }
+      });
+    });
+  });
+}());
