@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 
 __all__ = ["MAX_SOURCE_LENGTH", "render_markdown", "quote_markdown", "plain_text"]
 
@@ -34,6 +35,15 @@ MAX_SOURCE_LENGTH = 50_000
 
 LINK_REL = "nofollow noopener ugc"
 _MAX_NESTING = 20  # markdown-it's commonmark default; bounds block/inline depth
+# Link-label scanning steps allowed per document; past it "[" is literal text.
+_LINK_SCAN_BUDGET = 5_000
+_BUDGET_KEY = "forum_link_scan_steps"
+# Text "&" and "<" travel through bleach as private-use placeholders (see
+# _Renderer); html5lib handles each entity separately, which made 50,000 "<"
+# or "&" take over a second.  They are restored as "&amp;" / "&lt;" afterwards.
+_AMP, _LT = "\ue000", "\ue001"
+_RESTORE = {ord(_AMP): "&amp;", ord(_LT): "&lt;"}
+_EMPHASIS = {"em_open", "strong_open", "s_open", "em_close", "strong_close", "s_close"}
 
 _ALLOWED_TAGS = frozenset(
     "p br hr h1 h2 h3 h4 h5 h6 strong em del s a ul ol li blockquote "
@@ -93,8 +103,44 @@ _cleaner = Cleaner(
 )
 
 
+def _escape_text(text: str) -> str:
+    return text.replace("&", _AMP).replace("<", _LT)
+
+
+class _Renderer(RendererHTML):
+    """Emit text content with placeholders for "&"/"<" and raw ">"/'"'."""
+
+    def text(self, tokens, idx, options, env):
+        return _escape_text(tokens[idx].content)
+
+    def code_inline(self, tokens, idx, options, env):
+        return "<code>" + _escape_text(tokens[idx].content) + "</code>"
+
+    def code_block(self, tokens, idx, options, env):
+        return "<pre><code>" + _escape_text(tokens[idx].content) + "</code></pre>\n"
+
+
+def _flatten_deep_emphasis(children) -> None:
+    # Emphasis tokens are made after inline nesting is checked, so
+    # "*" * 25000 + "x" + "*" * 25000 nests 12,500 deep (html5lib is
+    # quadratic on that).  Past _MAX_NESTING, turn the markers back into text.
+    depth, kept = 0, []
+    for tok in children:
+        if tok.nesting == 1:
+            keep = depth < _MAX_NESTING or tok.type not in _EMPHASIS
+            kept.append(keep)
+            depth += keep
+        elif tok.nesting == -1:
+            keep = kept.pop() if kept else True
+            depth -= keep
+        else:
+            continue
+        if not keep:
+            tok.type, tok.tag, tok.nesting, tok.content = "text", "", 0, tok.markup
+
+
 def _adjust_tokens(state) -> None:
-    """Core rule: shift headings down one level; table-cell style -> align."""
+    """Core rule: shift headings down, table-cell style -> align, cap emphasis."""
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = "h%d" % min(int(token.tag[1]) + 1, 6)
@@ -102,17 +148,43 @@ def _adjust_tokens(state) -> None:
             match = _TEXT_ALIGN.fullmatch(str(token.attrs.pop("style")))
             if match:
                 token.attrSet("align", match.group(1).lower())
+        elif token.type == "inline" and token.children:
+            _flatten_deep_emphasis(token.children)
 
 
 _md = MarkdownIt(
     "commonmark",
-    {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING},
+    {
+        "html": False,
+        "linkify": False,
+        "typographer": False,
+        "maxNesting": _MAX_NESTING,
+        "highlight": lambda code, lang, attrs: _escape_text(code),  # fenced code body
+    },
+    renderer_cls=_Renderer,
 ).enable(["table", "strikethrough"])
 _md.core.ruler.push("forum_adjust_tokens", _adjust_tokens)
+_skip_token = _md.inline.skipToken
+
+
+def _bounded_skip_token(state) -> None:
+    # skipToken is markdown-it's unit of link-label scanning; "[" * 10_000 or
+    # "![" * 10_000 cost ~15 us per bracket on top of recursion.  After the
+    # budget, behave like markdown-it past maxNesting: skip to end of paragraph.
+    steps = state.env.get(_BUDGET_KEY, 0) + 1
+    state.env[_BUDGET_KEY] = steps
+    if steps > _LINK_SCAN_BUDGET:
+        state.pos = state.posMax
+    else:
+        _skip_token(state)
+
+
+_md.inline.skipToken = _bounded_skip_token  # this instance only
 
 
 def _normalise(source: str) -> str:
-    return source.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return source.replace("\x00", "").replace(_AMP, "").replace(_LT, "")
 
 
 def render_markdown(source: str) -> str:
@@ -127,7 +199,8 @@ def render_markdown(source: str) -> str:
     source = _normalise(source or "")
     if not source.strip():
         return ""
-    return _cleaner.clean(_md.render(source)).strip()
+    html = _cleaner.clean(_md.render(source, {}))
+    return html.translate(_RESTORE).strip()
 
 
 _MD_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
