@@ -1,8 +1,11 @@
 """Shared fixtures: an app with a fresh database per test, a real SMTP server, factories."""
+import contextvars
 import os
 
 import pytest
 from sqlalchemy import event, text
+
+from flask.testing import FlaskClient
 
 from forum import create_app
 from forum.extensions import db, limiter
@@ -71,9 +74,25 @@ def app_config(tmp_path, smtp_server):
     return make_test_config(tmp_path, controller.port)
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    The test itself holds an app context (for factories and assertions). Without this,
+    requests would share its `g` and database session, hiding bugs such as a user cached
+    from an earlier request. After each request the test's session is expired so it
+    re-reads what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(app_config, mailbox):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_database()
         if app.config["RATELIMIT_ENABLED"]:

@@ -2,7 +2,8 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional,
+                                ValidationError)
 
 from ..validation import PlainText, clean_line, clean_multiline
 from .models import ACCREDITATION, ROLES, SECTORS
@@ -32,11 +33,11 @@ class OrganisationFieldsMixin:
 
     def validate_organisation_id(self, field):
         if field.data == NO_ORGANISATION and not self.new_organisation.data:
-            raise ValueError("Choose your organisation, or enter its name if it is not listed.")
+            raise ValidationError("Choose your organisation, or enter its name if it is not listed.")
 
     def validate_sector(self, field):
         if self.new_organisation.data and not field.data:
-            raise ValueError("Choose the sector of the organisation you named.")
+            raise ValidationError("Choose the sector of the organisation you named.")
 
 
 class EmailMixin:

@@ -98,6 +98,12 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.status == "active"
 
     @property
+    def is_authenticated(self) -> bool:
+        # Flask-Login derives this from is_active; the policy needs the two kept apart so
+        # a suspended account is "suspended", not "anonymous".
+        return True
+
+    @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
 
