@@ -53,3 +53,13 @@ class PlainText:
             raise ValidationError(f"{self.label} contains control characters; please remove them.")
         if value and not _has_visible_text(value):
             raise ValidationError(f"Enter {self.label.lower()} using visible characters.")
+
+
+class BoundedNesting:
+    """WTForms validator: Markdown must not nest quotes/lists/emphasis absurdly deep."""
+
+    def __call__(self, form, field):
+        from .rendering import MAX_NESTING, too_deeply_nested
+        if field.data and too_deeply_nested(field.data):
+            raise ValidationError(f"Your text nests quotes, lists or emphasis more than "
+                                  f"{MAX_NESTING} levels deep. Flatten it and try again.")

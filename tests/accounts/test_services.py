@@ -190,3 +190,23 @@ def test_suspension_rules(app):
         services.set_suspended(moderator, moderator, True)
     with pytest.raises(DomainError):
         services.set_suspended(moderator, admin, True)
+
+
+def test_emails_have_text_and_html_parts(app, mailbox):
+    moderator = make_moderator()
+    apply(name="Ann <b>Bold</b>")
+    message = mailbox.last_to(moderator.email)
+    assert message.get_content_type() == "multipart/alternative"
+    from ..mailbox import html_of
+    assert "Ann <b>Bold</b>" in text_of(message)
+    html = html_of(message)
+    assert "Ann &lt;b&gt;Bold&lt;/b&gt;" in html and "<b>Bold</b>" not in html
+
+
+def test_a_dead_mail_server_does_not_undo_the_application(app, caplog):
+    app.config["MAIL_PORT"] = 1  # nothing listens there
+    make_moderator()
+    applicant = apply()
+    db.session.expire_all()
+    assert db.session.get(User, applicant.id).status == "pending"
+    assert "Could not send" in caplog.text
