@@ -34,8 +34,8 @@ def _instance_path(config: dict | None) -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint, plus health checks."""
-    from . import accounts, discussions, health
-    for module in (accounts, discussions, health):
+    from . import accounts, discussions, health, jobs, qa, resources
+    for module in (accounts, discussions, health, qa, resources, jobs):
         app.register_blueprint(module.bp)
     from .accounts import sessions
     sessions.init(app)

@@ -79,7 +79,9 @@ def serve_command(port):
     from .demo import DEMO_USERS
     _print_logins([(email, role) for email, _, role, _ in DEMO_USERS])
     click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a `flask` CLI command; run Werkzeug's server directly.
+    from werkzeug.serving import run_simple
+    run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
 
 
 @click.command("rerender")
@@ -97,7 +99,14 @@ def rerender_command():
     click.echo(f"Re-rendered {count} posts and revisions.")
 
 
-COMMANDS = [init_command, create_user_command, demo_command, serve_command, rerender_command]
+from .bench import bench_command  # noqa: E402
+
+COMMANDS = [bench_command, init_command, create_user_command, demo_command, serve_command,
+            rerender_command]
+
+from .jobs.worker import worker_command  # noqa: E402
+
+COMMANDS.append(worker_command)
 
 
 def register_cli(app) -> None:

@@ -31,12 +31,32 @@ DEFAULTS = {
     "TIMEZONE": "Europe/London",
     "UPLOAD_DIR": None,  # None: instance/uploads
     "MAX_UPLOAD_MB": 25,
+    # Resource library and attachments
+    "MAX_ATTACHMENTS": 10,  # files per post
+    "MAX_IMAGE_PIXELS": 40_000_000,  # larger images are refused (decompression bombs)
+    "RESOURCES_PER_PAGE": 20,
+    "EXTRACTION_TIMEOUT": 30,  # seconds for reading the text of one file
+    "EXTRACTION_MAX_PAGES": 500,  # PDF pages, slides or sheets read for search
+    "EXTRACTION_MAX_CHARS": 1_000_000,  # text kept per file
+    "EXTRACTION_MEMORY_MB": 1024,
+    # Background jobs
+    "JOBS_INLINE": True,  # the web process runs due jobs after responses (no `forum worker`)
+    "JOBS_INLINE_LIMIT": 20,  # jobs run after one response at most
+    "JOBS_INLINE_INTERVAL": 60,  # seconds between drains when no request queued work
+    "JOB_MAX_ATTEMPTS": 5,
+    "JOB_RETRY_SECONDS": 30,  # back-off: 30 s, 60 s, 120 s, ... (at most an hour)
+    "JOB_TIMEOUT_SECONDS": 900,  # a job "running" longer is presumed dead and run again
 }
 
 # Settings that arrive from the environment as strings but are used as other types.
-_BOOLEAN = {"SECURE_COOKIES", "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED"}
+_BOOLEAN = {"SECURE_COOKIES", "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED",
+            "JOBS_INLINE"}
 _INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "THREADS_PER_PAGE",
-            "POSTS_PER_PAGE", "MAX_UPLOAD_MB"}
+            "POSTS_PER_PAGE", "MAX_UPLOAD_MB", "MAX_ATTACHMENTS", "MAX_IMAGE_PIXELS",
+            "RESOURCES_PER_PAGE", "EXTRACTION_TIMEOUT", "EXTRACTION_MAX_PAGES",
+            "EXTRACTION_MAX_CHARS", "EXTRACTION_MEMORY_MB", "JOBS_INLINE_LIMIT",
+            "JOBS_INLINE_INTERVAL", "JOB_MAX_ATTEMPTS", "JOB_RETRY_SECONDS",
+            "JOB_TIMEOUT_SECONDS"}
 
 
 def _from_environment(environ):

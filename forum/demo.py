@@ -141,6 +141,10 @@ def load_demo() -> list[tuple[str, str]]:
     for category, author, title, body, replies in THREADS:
         if title not in titles:
             _demo_thread(categories[category], users, author, title, body, replies)
+    from .qa.demo import load_qa_demo
+    load_qa_demo()
+    from .resources.demo import load_resource_demo
+    load_resource_demo()
     return [(email, role) for email, _, role, _ in DEMO_USERS]
 
 

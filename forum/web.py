@@ -91,7 +91,8 @@ def register_errors(app) -> None:
     @app.errorhandler(413)
     def too_large(error):
         return page(413, "That was too large",
-                    f"Files and forms must be under {app.config['MAX_UPLOAD_MB']} MB.")
+                    f"Each file must be {app.config['MAX_UPLOAD_MB']} MB or smaller. Nothing "
+                    "was saved: go back and choose a smaller file, or share a link to it.")
 
     @app.errorhandler(429)
     def too_many(error):

@@ -5,6 +5,7 @@ import os
 import pytest
 from sqlalchemy import event, text
 
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from forum import create_app
@@ -85,7 +86,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()
+        if has_app_context():  # a followed redirect re-enters open() outside the test's context
+            db.session.expire_all()
         return response
 
 

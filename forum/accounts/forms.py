@@ -116,7 +116,7 @@ class ProfileForm(OrganisationFieldsMixin, FlaskForm):
                                validators=_line("Display name", 80))
     job_role = StringField("Job role", filters=[clean_line],
                            validators=_line("Job role", 120, required=False))
-    bio = TextAreaField("Short bio", filters=[clean_multiline], validators=[
+    bio = TextAreaField("Short bio", filters=[clean_multiline], validators=[Optional(),
         Length(max=1000, message="Keep your bio to 1,000 characters or fewer."),
         PlainText("Bio", multiline=True)])
     profile_visible = BooleanField("Let other members see my profile in the directory")

@@ -1,10 +1,11 @@
 """Forms for threads, replies, edits and categories."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..rendering import MAX_SOURCE_LENGTH
-from ..validation import PlainText, clean_line, clean_multiline
+from ..validation import BoundedNesting, PlainText, clean_line, clean_multiline
 
 BODY_HINT = f"{MAX_SOURCE_LENGTH:,}"
 
@@ -15,7 +16,7 @@ def body_field(label="Message"):
         DataRequired(f"Enter your {label.lower()}."),
         Length(max=MAX_SOURCE_LENGTH,
                message=f"{label} must be {BODY_HINT} characters or fewer."),
-        PlainText(label, multiline=True)])
+        PlainText(label, multiline=True), BoundedNesting()])
 
 
 def title_field():
@@ -28,10 +29,17 @@ def title_field():
 class ThreadForm(FlaskForm):
     title = title_field()
     body = body_field()
+    # Names are checked by the service (forum.qa.services.parse_tags), shown on this field.
+    tags = StringField("Tags", filters=[clean_line], validators=[
+        Optional(), Length(max=400, message="Tags must be 400 characters or fewer in total."),
+        PlainText("Tags")])
+    # Files are checked by forum.resources.uploads.receive_all, shown on this field.
+    attachments = MultipleFileField("Attach files")
 
 
 class ReplyForm(FlaskForm):
     body = body_field("Reply")
+    attachments = MultipleFileField("Attach files")
 
 
 class EditPostForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Categories, threads, posts and post revisions."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -36,6 +36,15 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_post_author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"))
+    # Questions and answers (forum/qa): a "question" ranks its replies as answers.
+    kind: Mapped[str] = mapped_column(String(20), default="discussion",
+                                      server_default="discussion")
+    # Anonymous question: author_id is kept, but only moderators are shown it (forum.qa.anonymity).
+    is_anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # use_alter: thread and post refer to each other, so this constraint is created last.
+    # No ON DELETE: posts are soft-deleted (services clear this); a purge must clear it first.
+    accepted_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", use_alter=True))
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -44,6 +53,10 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == "question"
 
 
 class Post(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -60,8 +73,10 @@ class Post(TimestampMixin, SoftDeleteMixin, db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Denormalised count of helpful votes (forum/qa), so ranking answers costs nothing per row.
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    thread: Mapped[Thread] = relationship()
+    thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 

@@ -29,28 +29,47 @@ def save_category(admin, category: Category | None, *, name, description, positi
     return category
 
 
-def start_thread(author, category: Category, *, title: str, body: str) -> Thread:
-    """Open a thread in `category` with `body` as its first post."""
+def start_thread(author, category: Category, *, title: str, body: str, kind: str = "discussion",
+                 anonymous: bool = False, tags=None, attachments=None) -> Thread:
+    """Open a thread in `category` with `body` as its first post.
+
+    `kind="question"` makes it a question (forum/qa); `anonymous` hides the asker from other
+    members; `tags` is a comma-separated string or list of tag names; `attachments` are
+    checked uploads (forum.resources.uploads.receive_all) for the first post.
+    """
     require(author, Action.START_THREAD, category)
     now = utcnow()
     thread = Thread(category=category, author=author, title=title, created_at=now,
-                    last_post_at=now, last_post_author=author, post_count=0)
+                    last_post_at=now, last_post_author=author, post_count=0, kind=kind,
+                    is_anonymous=anonymous)
+    if tags:
+        from ..qa.services import tag_thread  # Q&A owns tags; a late import avoids a cycle
+        tag_thread(thread, tags)  # checks the names first: a DomainError writes nothing
     db.session.add(thread)
-    _add_post(thread, author, body, now)
+    post = _add_post(thread, author, body, now)
+    _attach(post, author, attachments)
     category.thread_count = Category.thread_count + 1
     db.session.commit()
     return thread
 
 
-def reply(author, thread: Thread, *, body: str) -> Post:
-    """Add a reply at the end of `thread`."""
+def reply(author, thread: Thread, *, body: str, attachments=None) -> Post:
+    """Add a reply at the end of `thread` (with checked uploads as `attachments`)."""
     require(author, Action.REPLY, thread)
     # Lock the thread row (PostgreSQL) so two simultaneous replies get distinct numbers.
     db.session.execute(db.select(Thread.id).where(Thread.id == thread.id).with_for_update())
     db.session.refresh(thread)
     post = _add_post(thread, author, body, utcnow())
+    _attach(post, author, attachments)
     db.session.commit()
     return post
+
+
+def _attach(post: Post, author, attachments) -> None:
+    """Attach files to a new post in the same transaction (forum/resources owns files)."""
+    if attachments:
+        from ..resources.services import attach_uploads  # a late import avoids a cycle
+        attach_uploads(post, author, attachments)
 
 
 def _add_post(thread: Thread, author, body: str, when) -> Post:
@@ -72,7 +91,7 @@ def edit_post(editor, post: Post, *, body: str, title: str | None = None,
     if body == post.body_source and not changed_title:
         raise DomainError("Nothing has changed.", field="body")
     if body != post.body_source:
-        db.session.add(PostRevision(post=post, editor_id=post.edited_by_id or post.author_id,
+        db.session.add(PostRevision(post_id=post.id, editor_id=post.edited_by_id or post.author_id,
                                     body_source=post.body_source, body_html=post.body_html,
                                     created_at=post.edited_at or post.created_at, reason=reason))
         post.body_source = body
@@ -90,6 +109,8 @@ def delete_post(actor, post: Post) -> Post:
     require(actor, Action.DELETE_POST, post)
     post.deleted_at = utcnow()
     post.deleted_by_id = actor.id
+    if post.thread.accepted_post_id == post.id:  # a removed answer stops being the accepted one
+        post.thread.accepted_post_id = None
     db.session.commit()
     return post
 

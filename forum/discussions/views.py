@@ -72,17 +72,30 @@ def new_thread_post(category_id):
     category = get_visible_or_404(Category, category_id)
     require(current_user, Action.START_THREAD, category)
     form = ThreadForm()
-    if not form.validate_on_submit():
-        return render_template("discussions/new_thread.html", category=category, form=form), 422
-    thread = services.start_thread(current_user, category, title=form.title.data,
-                                   body=form.body.data)
-    return redirect(url_for("discussions.thread", thread_id=thread.id))
+    if form.validate_on_submit():
+        from ..resources.uploads import discard, receive_all  # files: forum/resources
+        uploads = []
+        try:
+            uploads = receive_all(form.attachments.data, field="attachments")
+            thread = services.start_thread(current_user, category, title=form.title.data,
+                                           body=form.body.data, tags=form.tags.data,
+                                           attachments=uploads)
+        except DomainError as error:  # e.g. a bad tag name or a refused file
+            db.session.rollback()
+            add_form_error(form, error, "tags")
+        else:
+            return redirect(url_for("discussions.thread", thread_id=thread.id))
+        finally:
+            discard(uploads)
+    return render_template("discussions/new_thread.html", category=category, form=form), 422
 
 
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id):
     thread = get_visible_or_404(Thread, thread_id)
+    if thread.is_question:  # questions have their own page (forum/qa)
+        return redirect(url_for("qa.question", question_id=thread.id))
     pages = services.page_count(thread)
     page = _page_number(pages)
     return render_template("discussions/thread.html", thread=thread,
@@ -109,8 +122,9 @@ def reply(thread_id):
         quoted = db.session.get(Post, int(request.args["quote"]))
         if quoted is None or quoted.thread_id != thread.id or quoted.is_deleted:
             abort(404)
-        author = quoted.author.display_name if quoted.author else "A former member"
-        form.body.data = quote_markdown(quoted.body_source, author)
+        from ..qa.anonymity import author_name  # late import: forum.qa imports this module
+        # viewer=None: the quote is published to everyone, so name only whom everyone may see.
+        form.body.data = quote_markdown(quoted.body_source, author_name(quoted, None))
     return render_template("discussions/reply.html", thread=thread, form=form, quoted=quoted)
 
 
@@ -124,7 +138,18 @@ def reply_post(thread_id):
     if not form.validate_on_submit():
         return render_template("discussions/reply.html", thread=thread, form=form,
                                quoted=None), 422
-    post = services.reply(current_user, thread, body=form.body.data)
+    from ..resources.uploads import discard, receive_all  # files: forum/resources
+    uploads = []
+    try:
+        uploads = receive_all(form.attachments.data, field="attachments")
+        post = services.reply(current_user, thread, body=form.body.data, attachments=uploads)
+    except DomainError as error:  # a refused file: nothing is written
+        db.session.rollback()
+        add_form_error(form, error, "attachments")
+        return render_template("discussions/reply.html", thread=thread, form=form,
+                               quoted=None), 422
+    finally:
+        discard(uploads)
     return redirect(url_for("discussions.thread", thread_id=thread.id,
                             page=services.page_of(post), _anchor=f"post-{post.number}"))
 

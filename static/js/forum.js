@@ -21,15 +21,22 @@
     var start = textarea.selectionStart, end = textarea.selectionEnd;
     var value = textarea.value;
     var selected = value.slice(start, end) || format.placeholder;
-    var replacement;
+    var replacement, prefix;
     if (format.wrap) {
-      replacement = format.wrap[0] + selected + format.wrap[1];
+      prefix = format.wrap[0];
+      replacement = prefix + selected + format.wrap[1];
     } else {
+      prefix = format.line;
       replacement = selected.split("\n").map(function (line) { return format.line + line; }).join("\n");
-      if (start > 0 && value[start - 1] !== "\n") { replacement = "\n" + replacement; }
+      if (start > 0 && value[start - 1] !== "\n") { replacement = "\n" + replacement; prefix = "\n" + prefix; }
     }
     textarea.focus();
     textarea.setRangeText(replacement, start, end, "select");
+    if (format.wrap || start === end) {
+      // Select only the text inside the markup, so typing replaces the placeholder (or the
+      // chosen words) and keeps the formatting.
+      textarea.setSelectionRange(start + prefix.length, start + prefix.length + selected.length);
+    }
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
@@ -62,9 +69,14 @@
       var button = event.target.closest("button");
       if (!button) { return; }
       if (button.hasAttribute("data-preview")) {
-        var showing = button.getAttribute("aria-pressed") === "true";
-        button.setAttribute("aria-pressed", showing ? "false" : "true");
+        // A mode switch, not a toggle: its name says what pressing it does next (a toggle
+        // with aria-pressed must keep one name). Formatting waits until editing resumes.
+        var showing = button.hasAttribute("data-showing");
+        button.toggleAttribute("data-showing", !showing);
         button.textContent = showing ? "Preview" : "Back to editing";
+        Array.prototype.forEach.call(toolbar.querySelectorAll("[data-format]"), function (format) {
+          format.disabled = !showing;
+        });
         output.hidden = showing;
         textarea.hidden = !showing;
         if (!showing) { showPreview(editor, textarea, output, button); } else { textarea.focus(); }

@@ -1,0 +1,89 @@
+"""Forms for asking, answering, commenting, tagging and moderating questions (shape only)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..discussions.forms import body_field, title_field
+from ..rendering import MAX_SOURCE_LENGTH
+from ..validation import DomainError, PlainText, clean_line, clean_multiline
+from .models import COMMENT_MAX_LENGTH, TAG_MAX_LENGTH
+from .services import KINDS, parse_tags
+
+TAGS_HINT = ("Up to 5, separated by commas, for example: menopause, policy. Use existing tags "
+             "where you can; letters, numbers, spaces and hyphens only.")
+
+
+def _valid_tags(form, field):
+    try:
+        parse_tags(field.data or "")
+    except DomainError as error:
+        raise ValidationError(str(error)) from None
+
+
+def tags_field(label="Tags"):
+    return StringField(label, filters=[clean_line], validators=[
+        Length(max=400, message="Tags must be 400 characters or fewer in total."),
+        PlainText(label), _valid_tags])
+
+
+class AskForm(FlaskForm):
+    category_id = SelectField("Category", coerce=int, validate_choice=False, validators=[
+        DataRequired("Choose a category.")])
+    title = title_field()
+    body = TextAreaField("Details", filters=[clean_multiline], validators=[
+        DataRequired("Enter the details of your question."),
+        Length(max=MAX_SOURCE_LENGTH,
+               message=f"Details must be {MAX_SOURCE_LENGTH:,} characters or fewer."),
+        PlainText("Details", multiline=True)])
+    tags = tags_field()
+    anonymous = BooleanField("Ask anonymously")
+    # Set by qa.js once similar questions were shown while typing, so the review step is skipped.
+    similar_checked = HiddenField()
+    # Set on the review step's "Post my question" button form.
+    confirmed = HiddenField()
+
+    def fill_categories(self, categories):
+        self.category_id.choices = [(0, "Choose a category")] + [(c.id, c.name) for c in categories]
+
+    def validate_category_id(self, field):
+        if field.data not in {value for value, _ in self.category_id.choices if value}:
+            raise ValidationError("Choose a category.")
+
+
+class AnswerForm(FlaskForm):
+    body = body_field("Answer")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", filters=[clean_multiline], validators=[
+        DataRequired("Enter your comment."),
+        Length(max=COMMENT_MAX_LENGTH,
+               message=f"Comments must be {COMMENT_MAX_LENGTH} characters or fewer."),
+        PlainText("Comment", multiline=True)])
+
+
+class TagsForm(FlaskForm):
+    tags = tags_field()
+
+
+class RenameTagForm(FlaskForm):
+    name = StringField("New name", filters=[clean_line], validators=[
+        DataRequired("Enter the new name."),
+        Length(max=TAG_MAX_LENGTH, message=f"Tags must be {TAG_MAX_LENGTH} characters or fewer."),
+        PlainText("New name")])
+
+
+class MergeTagForm(FlaskForm):
+    target = StringField("Merge into tag", filters=[clean_line], validators=[
+        DataRequired("Enter the tag to merge into."),
+        Length(max=TAG_MAX_LENGTH, message=f"Tags must be {TAG_MAX_LENGTH} characters or fewer."),
+        PlainText("Merge into tag")])
+
+
+class ConvertForm(FlaskForm):
+    kind = RadioField("Type", choices=list(KINDS.items()), validators=[
+        DataRequired("Choose question or discussion.")])
+
+
+class ActionForm(FlaskForm):
+    """A bare form for buttons that post (votes, accepting, deleting): the CSRF token only."""

@@ -1,0 +1,500 @@
+"""Q&A rules: asking, answering, helpful votes, accepting, comments, tags, lists, similar titles.
+
+Plain functions: plain arguments in, model out, at most one commit. Rule breaches a member
+can cause (a removed post, their own post, a duplicate) raise `DomainError` with a message
+meant for them; authority is checked with `require`, as everywhere else.
+"""
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..discussions import services as discussions
+from ..discussions.models import Category, Post, Thread
+from ..extensions import db
+from ..permissions import Action, can, is_staff, require
+from ..rendering import linkify_plain_text
+from ..validation import DomainError
+from .models import (COMMENT_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_PER_THREAD, Comment, HelpfulVote,
+                     Tag, thread_tag)
+
+QUESTION, DISCUSSION = "question", "discussion"
+KINDS = {QUESTION: "Question", DISCUSSION: "Discussion"}
+# A second identical submission within this window is treated as a double submit.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+SIMILAR_LIMIT = 5
+
+
+class DuplicateSubmission(DomainError):
+    """The same thing was just submitted by the same person; `existing` is what they made."""
+
+    def __init__(self, message: str, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
+# -- tags -------------------------------------------------------------------------------
+
+_TAG_CHARS = re.compile(r"^[^\W_]+(?:[ -][^\W_]+)*$")
+
+
+def normalise_tag(raw: str) -> str:
+    """Lowercase, trimmed, inner spaces collapsed; letters, digits, spaces and hyphens only."""
+    name = " ".join((raw or "").split()).lower()
+    name = re.sub(r"\s*-\s*", "-", name)
+    if not name:
+        raise DomainError("Enter a tag name.", field="tags")
+    if len(name) > TAG_MAX_LENGTH:
+        raise DomainError(f"Tag “{name[:TAG_MAX_LENGTH]}…” is too long: tags must be "
+                          f"{TAG_MAX_LENGTH} characters or fewer.", field="tags")
+    if not _TAG_CHARS.match(name):
+        raise DomainError(f"Tag “{name}” can only contain letters, numbers, spaces and "
+                          "hyphens.", field="tags")
+    return name
+
+
+def parse_tags(raw) -> list[str]:
+    """Tag names from a comma-separated string (or a list): normalised, unique, at most five."""
+    parts = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    names: list[str] = []
+    for part in parts:
+        if not (part or "").strip():
+            continue
+        name = normalise_tag(part)
+        if name not in names:
+            names.append(name)
+    if len(names) > TAGS_PER_THREAD:
+        raise DomainError(f"Choose up to {TAGS_PER_THREAD} tags (you entered {len(names)}).",
+                          field="tags")
+    return names
+
+
+def tag_thread(thread: Thread, raw) -> list[Tag]:
+    """Set `thread`'s tags from names, creating new tags as needed. Does not commit.
+
+    All names are checked before anything changes, so a DomainError leaves no trace.
+    """
+    names = parse_tags(raw)
+    existing = {tag.name: tag for tag in db.session.scalars(
+        select(Tag).where(Tag.name.in_(names)))} if names else {}
+    tags = [existing.get(name) or Tag(name=name) for name in names]
+    thread.tags = tags
+    return tags
+
+
+def set_thread_tags(user, thread: Thread, raw) -> Thread:
+    """Replace the tags of `thread` (its starter or a moderator)."""
+    require(user, Action.TAG_THREAD, thread)
+    tag_thread(thread, raw)
+    db.session.commit()
+    return thread
+
+
+def find_tag(name: str) -> Tag | None:
+    try:
+        name = normalise_tag(name)
+    except DomainError:
+        return None
+    return db.session.scalar(select(Tag).where(Tag.name == name))
+
+
+def list_tags() -> list[tuple[Tag, int]]:
+    """Every tag with how many visible threads carry it, most used first."""
+    count = func.count(Thread.id)
+    rows = db.session.execute(
+        select(Tag, count).outerjoin(thread_tag, thread_tag.c.tag_id == Tag.id)
+        .outerjoin(Thread, and_(Thread.id == thread_tag.c.thread_id, Thread.deleted_at.is_(None)))
+        .group_by(Tag.id).order_by(count.desc(), Tag.name))
+    return [(tag, n) for tag, n in rows]
+
+
+def rename_tag(moderator, tag: Tag, new_name: str) -> Tag:
+    """Rename `tag`; if another tag already has the name, merge into it instead."""
+    require(moderator, Action.MANAGE_TAGS)
+    name = normalise_tag(new_name)
+    if name == tag.name:
+        raise DomainError("That is already the tag's name.", field="name")
+    clash = db.session.scalar(select(Tag).where(Tag.name == name))
+    if clash is not None:
+        raise DomainError(f"There is already a tag “{name}”. Merge into it instead.",
+                          field="name")
+    tag.name = name
+    db.session.commit()
+    return tag
+
+
+def merge_tags(moderator, source: Tag, target: Tag) -> Tag:
+    """Move every thread tagged `source` to `target`, then delete `source`."""
+    require(moderator, Action.MANAGE_TAGS)
+    if source.id == target.id:
+        raise DomainError("Choose a different tag to merge into.", field="target")
+    already = select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == target.id)
+    db.session.execute(thread_tag.update().where(
+        thread_tag.c.tag_id == source.id, thread_tag.c.thread_id.not_in(already))
+        .values(tag_id=target.id))
+    db.session.execute(thread_tag.delete().where(thread_tag.c.tag_id == source.id))
+    db.session.delete(source)
+    db.session.commit()
+    db.session.expire_all()  # Thread.tags collections in the session are now stale
+    return target
+
+
+# -- asking and answering ---------------------------------------------------------------
+
+def ask(author, category: Category, *, title: str, body: str, tags="",
+        anonymous: bool = False) -> Thread:
+    """Post a question. Asking the same title twice within minutes returns the first one."""
+    require(author, Action.START_THREAD, category)
+    parse_tags(tags)  # report bad tags before anything is written
+    recent = db.session.scalar(
+        select(Thread).where(Thread.author_id == author.id, Thread.kind == QUESTION,
+                             Thread.title == title, Thread.deleted_at.is_(None),
+                             Thread.created_at >= utcnow() - DUPLICATE_WINDOW))
+    if recent is not None:
+        raise DuplicateSubmission("You have just asked this question.", recent)
+    return discussions.start_thread(author, category, title=title, body=body, kind=QUESTION,
+                                    anonymous=anonymous, tags=tags)
+
+
+def answer(author, question: Thread, *, body: str) -> Post:
+    """Add an answer to `question`. Posting the same answer twice returns the first one."""
+    if not question.is_question:
+        raise DomainError("This thread is a discussion, not a question.", field="body")
+    require(author, Action.REPLY, question)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Enter your answer.", field="body")
+    latest = db.session.scalar(
+        select(Post).where(Post.thread_id == question.id, Post.author_id == author.id,
+                           Post.number > 1, Post.deleted_at.is_(None))
+        .order_by(Post.number.desc()).limit(1))
+    if latest is not None and latest.body_source == body:
+        raise DuplicateSubmission("You have already posted this answer.", latest)
+    return discussions.reply(author, question, body=body)
+
+
+# -- helpful votes ----------------------------------------------------------------------
+
+def _check_votable(user, post: Post) -> None:
+    if post.is_deleted or post.thread.is_deleted:
+        raise DomainError("This post has been removed, so it can no longer be marked helpful.")
+    if not post.thread.is_question:
+        raise DomainError("Only questions and answers can be marked helpful.")
+    if post.author_id is not None and post.author_id == getattr(user, "id", None):
+        raise DomainError("You cannot mark your own post as helpful.")
+
+
+def has_voted(user, post: Post) -> bool:
+    return db.session.scalar(select(HelpfulVote.id).where(
+        HelpfulVote.post_id == post.id, HelpfulVote.user_id == user.id)) is not None
+
+
+def vote(user, post: Post) -> Post:
+    """Mark `post` helpful for `user` (once: a repeat is a no-op)."""
+    require(user, Action.VIEW, post)
+    _check_votable(user, post)
+    require(user, Action.VOTE, post)
+    if has_voted(user, post):
+        return post
+    db.session.add(HelpfulVote(post_id=post.id, user_id=user.id))
+    post.helpful_count = Post.helpful_count + 1  # in SQL, so concurrent votes add up
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same member voting twice at once: the first vote stands
+        db.session.rollback()
+    db.session.refresh(post)
+    return post
+
+
+def withdraw_vote(user, post: Post) -> Post:
+    """Take back `user`'s helpful vote on `post` (a no-op if there is none)."""
+    require(user, Action.VIEW, post)
+    if post.is_deleted:
+        raise DomainError("This post has been removed, so its votes can no longer change.")
+    deleted = db.session.execute(HelpfulVote.__table__.delete().where(
+        HelpfulVote.post_id == post.id, HelpfulVote.user_id == user.id)).rowcount
+    if deleted:
+        post.helpful_count = Post.helpful_count - deleted
+    db.session.commit()
+    db.session.refresh(post)
+    return post
+
+
+# -- accepting --------------------------------------------------------------------------
+
+def accept_answer(user, answer_post: Post) -> Post:
+    """Mark `answer_post` as the accepted answer of its question (replacing any earlier one)."""
+    require(user, Action.VIEW, answer_post)
+    question = answer_post.thread
+    if not question.is_question or answer_post.number == 1:
+        raise DomainError("Only an answer to a question can be accepted.")
+    if answer_post.is_deleted:
+        raise DomainError("This answer has been removed, so it cannot be accepted.")
+    require(user, Action.ACCEPT_ANSWER, answer_post)
+    question.accepted_post_id = answer_post.id
+    db.session.commit()
+    return answer_post
+
+
+def withdraw_acceptance(user, question: Thread) -> Thread:
+    """Un-accept the accepted answer of `question` (a no-op if none is accepted)."""
+    require(user, Action.VIEW, question)
+    if question.accepted_post_id is None:
+        return question
+    accepted = db.session.get(Post, question.accepted_post_id)
+    require(user, Action.ACCEPT_ANSWER, accepted)
+    question.accepted_post_id = None
+    db.session.commit()
+    return question
+
+
+# -- comments ---------------------------------------------------------------------------
+
+def render_comment(text: str) -> str:
+    """Plain text to HTML: everything escaped, http(s) URLs made into nofollow links."""
+    return linkify_plain_text(text)
+
+
+def add_comment(author, post: Post, *, body: str) -> Comment:
+    """Add a short comment under a question or answer."""
+    require(author, Action.VIEW, post)
+    body = " ".join((body or "").split())  # one paragraph: comments are short asides
+    if not body:
+        raise DomainError("Enter your comment.", field="body")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise DomainError(f"Comments must be {COMMENT_MAX_LENGTH} characters or fewer "
+                          f"(yours has {len(body)}).", field="body")
+    if post.is_deleted:
+        raise DomainError("This post has been removed, so it can no longer be commented on.",
+                          field="body")
+    require(author, Action.COMMENT, post)
+    duplicate = db.session.scalar(select(Comment).where(
+        Comment.post_id == post.id, Comment.author_id == author.id, Comment.body == body,
+        Comment.deleted_at.is_(None), Comment.created_at >= utcnow() - DUPLICATE_WINDOW))
+    if duplicate is not None:
+        raise DuplicateSubmission("You have already posted this comment.", duplicate)
+    comment = Comment(post=post, author=author, body=body, body_html=render_comment(body))
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def delete_comment(actor, comment: Comment) -> Comment:
+    require(actor, Action.DELETE_COMMENT, comment)
+    comment.deleted_at = utcnow()
+    comment.deleted_by_id = actor.id
+    db.session.commit()
+    return comment
+
+
+# -- moderation -------------------------------------------------------------------------
+
+def convert_thread(moderator, thread: Thread, kind: str) -> Thread:
+    """Turn a discussion into a question or back. A discussion has no accepted answer."""
+    require(moderator, Action.CONVERT_THREAD, thread)
+    if kind not in KINDS:
+        raise DomainError("Choose question or discussion.")
+    if thread.kind == kind:
+        raise DomainError(f"This thread is already a {kind}.")
+    thread.kind = kind
+    if kind == DISCUSSION:
+        thread.accepted_post_id = None
+    db.session.commit()
+    return thread
+
+
+# -- reading: the question page ---------------------------------------------------------
+
+@dataclass
+class QuestionPage:
+    question_post: Post | None
+    answers: list[Post]
+    comments: dict[int, list[Comment]]
+    voted: set[int]
+    answer_count: int
+
+
+def question_page(question: Thread, viewer) -> QuestionPage:
+    """Everything the question page shows, in a fixed number of queries.
+
+    Answers: the accepted one first, then most helpful, then oldest. Removed answers are
+    shown (as removed) only to moderators.
+    """
+    staff = is_staff(viewer)
+    accepted_first = case((Post.id == question.accepted_post_id, 0), else_=1) \
+        if question.accepted_post_id else None
+    order = [case((Post.number == 1, 0), else_=1)]  # the question itself comes first
+    if accepted_first is not None:
+        order.append(accepted_first)
+    order += [Post.deleted_at.is_not(None), Post.helpful_count.desc(), Post.created_at,
+              Post.number]
+    query = (select(Post).where(Post.thread_id == question.id)
+             .options(joinedload(Post.author).joinedload(User.organisation))
+             .order_by(*order))
+    if not staff:
+        query = query.where(or_(Post.deleted_at.is_(None), Post.number == 1))
+    posts = list(db.session.scalars(query).unique())
+    question_post = posts[0] if posts and posts[0].number == 1 else None
+    answers = [post for post in posts if post.number > 1]
+
+    comments: dict[int, list[Comment]] = {}
+    comment_query = (select(Comment).join(Post, Post.id == Comment.post_id)
+                     .where(Post.thread_id == question.id, Comment.deleted_at.is_(None))
+                     .options(joinedload(Comment.author))
+                     .order_by(Comment.created_at, Comment.id))
+    for comment in db.session.scalars(comment_query):
+        comments.setdefault(comment.post_id, []).append(comment)
+
+    voted: set[int] = set()
+    if getattr(viewer, "is_authenticated", False):
+        voted = set(db.session.scalars(
+            select(HelpfulVote.post_id).join(Post, Post.id == HelpfulVote.post_id)
+            .where(Post.thread_id == question.id, HelpfulVote.user_id == viewer.id)))
+    live = sum(1 for post in answers if not post.is_deleted)
+    return QuestionPage(question_post, answers, comments, voted, live)
+
+
+# -- reading: lists ---------------------------------------------------------------------
+
+SHOW = {
+    "all": "All questions",
+    "unanswered": "Unanswered",
+    "unaccepted": "No accepted answer",
+    "mine": "Asked by me",
+    "answered-by-me": "Answered by me",
+}
+SORT = {"newest": "Newest", "activity": "Latest activity", "helpful": "Most helpful"}
+
+
+def _answer_count():
+    answer = Post.__table__.alias("answer")
+    return (select(func.count(answer.c.id))
+            .where(answer.c.thread_id == Thread.id, answer.c.number > 1,
+                   answer.c.deleted_at.is_(None))
+            .correlate(Thread).scalar_subquery())
+
+
+@dataclass
+class QuestionRow:
+    thread: Thread
+    answer_count: int
+    helpful_count: int
+
+
+def question_list(viewer, *, show="all", sort="activity", category_id=None, tag=None,
+                  page=1, per_page=25) -> tuple[list[QuestionRow], int, int]:
+    """Questions for a list page: (rows, total, pages). Costs three queries at any length."""
+    opening = Post.__table__.alias("opening")
+    conditions = [Thread.kind == QUESTION, Thread.deleted_at.is_(None)]
+    if category_id:
+        conditions.append(Thread.category_id == category_id)
+    if tag is not None:
+        conditions.append(exists().where(thread_tag.c.thread_id == Thread.id,
+                                         thread_tag.c.tag_id == tag.id))
+    live_answer = exists().where(Post.thread_id == Thread.id, Post.number > 1,
+                                 Post.deleted_at.is_(None))
+    if show == "unanswered":
+        conditions.append(~live_answer)
+    elif show == "unaccepted":
+        conditions.append(Thread.accepted_post_id.is_(None))
+    elif show == "mine":
+        conditions.append(Thread.author_id == viewer.id)
+    elif show == "answered-by-me":
+        conditions.append(exists().where(Post.thread_id == Thread.id, Post.number > 1,
+                                         Post.author_id == viewer.id, Post.deleted_at.is_(None)))
+    total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
+    pages = max(1, -(-total // per_page))
+    order = {
+        "newest": [Thread.created_at.desc(), Thread.id.desc()],
+        "helpful": [opening.c.helpful_count.desc(), Thread.last_post_at.desc(), Thread.id.desc()],
+    }.get(sort, [Thread.last_post_at.desc(), Thread.id.desc()])
+    answers = _answer_count()
+    query = (select(Thread, answers, opening.c.helpful_count)
+             .outerjoin(opening, and_(opening.c.thread_id == Thread.id, opening.c.number == 1))
+             .where(*conditions)
+             .options(joinedload(Thread.author), joinedload(Thread.last_post_author),
+                      joinedload(Thread.category), selectinload(Thread.tags))
+             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    rows = [QuestionRow(thread, n or 0, helpful or 0)
+            for thread, n, helpful in db.session.execute(query).unique()]
+    return rows, total, pages
+
+
+def tagged_threads(tag: Tag, *, page=1, per_page=25) -> tuple[list[QuestionRow], int, int]:
+    """Questions and discussions carrying `tag`, latest activity first."""
+    conditions = [Thread.deleted_at.is_(None),
+                  exists().where(thread_tag.c.thread_id == Thread.id,
+                                 thread_tag.c.tag_id == tag.id)]
+    total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
+    pages = max(1, -(-total // per_page))
+    query = (select(Thread, _answer_count()).where(*conditions)
+             .options(joinedload(Thread.author), joinedload(Thread.last_post_author),
+                      joinedload(Thread.category), selectinload(Thread.tags))
+             .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+             .limit(per_page).offset((page - 1) * per_page))
+    rows = [QuestionRow(thread, n or 0, 0) for thread, n in db.session.execute(query).unique()]
+    return rows, total, pages
+
+
+# -- similar questions ------------------------------------------------------------------
+
+_STOP_WORDS = frozenset("""
+a an and are as at be but by can could did do does for from had has have how i if in
+into is it its me my no not of on or our should so that the their them there these they
+this to was we were what when where which who why will with would you your any anyone
+anybody else other others has been get got use used using us
+""".split())
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so "policies" finds "policy" and "wording" finds "word" (substring match)."""
+    for suffix, keep in (("ies", 4), ("ing", 4), ("ed", 4), ("s", 3)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            return word[:-len(suffix)]
+    return word
+
+
+def _keywords(title: str) -> list[str]:
+    words = []
+    for word in _WORD.findall((title or "").lower()):
+        if len(word) >= 3 and word not in _STOP_WORDS and _stem(word) not in words:
+            words.append(_stem(word))
+    return words[:8]
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def similar_questions(title: str, *, exclude_id: int | None = None,
+                      limit: int = SIMILAR_LIMIT) -> list[QuestionRow]:
+    """Up to `limit` questions whose titles share the most words with `title`.
+
+    A simple database match (one query): each significant word of the title found in a
+    question's title scores a point. The search capability will replace this.
+    """
+    words = _keywords(title)
+    if not words:
+        return []
+    lowered = func.lower(Thread.title)
+    score = sum((case((lowered.like(_like_pattern(word), escape="\\"), 1), else_=0)
+                 for word in words), start=0)
+    needed = max(1, (len(words) + 1) // 3)  # longer titles must share more words
+    query = (select(Thread, _answer_count())
+             .where(Thread.kind == QUESTION, Thread.deleted_at.is_(None), score >= needed)
+             .order_by(score.desc(), Thread.accepted_post_id.is_(None), Thread.last_post_at.desc())
+             .limit(limit))
+    if exclude_id:
+        query = query.where(Thread.id != exclude_id)
+    return [QuestionRow(thread, n or 0, 0) for thread, n in db.session.execute(query)]
+
+
+def visible_categories(user) -> list[Category]:
+    return [c for c in discussions.list_categories() if can(user, Action.START_THREAD, c)]

@@ -1,0 +1,457 @@
+"""Member pages for questions and answers: lists, asking, the question page, votes, tags."""
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from ..discussions.models import Category, Post, Thread
+from ..discussions.views import get_visible_or_404
+from ..extensions import db, limiter
+from ..forms_helpers import add_form_error
+from ..permissions import Action, require
+from ..validation import DomainError
+from . import bp, services
+from .forms import (TAGS_HINT, ActionForm, AnswerForm, AskForm, CommentForm, MergeTagForm,
+                    RenameTagForm, TagsForm)
+from .models import Comment, Tag
+from .services import DuplicateSubmission
+
+
+def _post_limit():
+    return current_app.config["POST_RATE_LIMIT"]
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) \
+        == "application/json"
+
+
+def _require_action_form():
+    """Buttons that post carry only a CSRF token; anything else is a bad request."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _post_url(post: Post) -> str:
+    return url_for("qa.question", question_id=post.thread_id, _anchor=f"post-{post.number}")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
+# -- lists ------------------------------------------------------------------------------
+
+@bp.get("/questions")
+@login_required
+def questions():
+    show = request.args.get("show", "all")
+    sort = request.args.get("sort", "activity")
+    show = show if show in services.SHOW else "all"
+    sort = sort if sort in services.SORT else "activity"
+    category_id = request.args.get("category", "")
+    category = db.session.get(Category, int(category_id)) if category_id.isdigit() else None
+    tag_name = request.args.get("tag", "").strip()
+    tag = services.find_tag(tag_name) if tag_name else None
+    page = _page_number()
+    rows, total, pages = [], 0, 1
+    if not tag_name or tag is not None:
+        rows, total, pages = services.question_list(
+            current_user, show=show, sort=sort, category_id=category.id if category else None,
+            tag=tag, page=page, per_page=current_app.config["THREADS_PER_PAGE"])
+    if page > pages:
+        abort(404)
+    filters = {"show": show, "sort": sort}
+    if category:
+        filters["category"] = category.id
+    if tag:
+        filters["tag"] = tag.name
+    return render_template("qa/questions.html", rows=rows, total=total, page=page, pages=pages,
+                           show=show, sort=sort, category=category, tag=tag,
+                           tag_name=tag_name, filters=filters,
+                           categories=services.discussions.list_categories(),
+                           shows=services.SHOW, sorts=services.SORT)
+
+
+# -- asking -----------------------------------------------------------------------------
+
+def _ask_form(formdata=True) -> AskForm:
+    form = AskForm() if formdata else AskForm(formdata=None)
+    form.fill_categories(services.visible_categories(current_user))
+    return form
+
+
+def _render_ask(form, status=200):
+    return render_template("qa/ask.html", form=form, tags_hint=TAGS_HINT,
+                           popular_tags=[tag for tag, n in services.list_tags()[:12] if n]), status
+
+
+@bp.get("/questions/ask")
+@login_required
+def ask():
+    require(current_user, Action.START_THREAD)
+    form = _ask_form(formdata=False)
+    category = request.args.get("category", "")
+    if category.isdigit():
+        form.category_id.data = int(category)
+    return _render_ask(form)
+
+
+@bp.post("/questions/ask/change")
+@login_required
+def ask_change():
+    """Back from the review step to the form, with everything typed so far."""
+    require(current_user, Action.START_THREAD)
+    return _render_ask(_ask_form())  # CSRFProtect has checked the token already
+
+
+@bp.post("/questions/ask")
+@login_required
+@limiter.limit(_post_limit)
+def ask_post():
+    require(current_user, Action.START_THREAD)
+    form = _ask_form()
+    if not form.validate_on_submit():
+        return _render_ask(form, 422)
+    # qa.js puts the title it already offered similar questions for in similar_checked.
+    if not (form.confirmed.data or form.similar_checked.data == form.title.data):
+        similar = services.similar_questions(form.title.data)
+        if similar:  # no JavaScript: offer them on a review step before posting
+            return render_template("qa/ask_review.html", form=form, similar=similar)
+    category = db.session.get(Category, form.category_id.data)
+    try:
+        question = services.ask(current_user, category, title=form.title.data,
+                                body=form.body.data, tags=form.tags.data or "",
+                                anonymous=form.anonymous.data)
+    except DuplicateSubmission as duplicate:
+        flash(str(duplicate), "info")
+        return redirect(url_for("qa.question", question_id=duplicate.existing.id))
+    except DomainError as error:
+        db.session.rollback()
+        add_form_error(form, error, "title")
+        return _render_ask(form, 422)
+    flash("Your question is posted.", "success")
+    return redirect(url_for("qa.question", question_id=question.id))
+
+
+@bp.get("/questions/similar")
+@login_required
+def similar():
+    """Questions with titles like ?title=... (JSON for the ask form's live suggestions)."""
+    require(current_user, Action.START_THREAD)
+    title = request.args.get("title", "")[:200]
+    rows = services.similar_questions(title)
+    return jsonify(questions=[{
+        "title": row.thread.title,
+        "url": url_for("qa.question", question_id=row.thread.id),
+        "answers": row.answer_count,
+        "accepted": row.thread.accepted_post_id is not None,
+    } for row in rows])
+
+
+# -- the question page ------------------------------------------------------------------
+
+def _render_question(question: Thread, *, answer_form=None, comment_form=None,
+                     comment_post_id=None, status=200):
+    page = services.question_page(question, current_user)
+    forms = {}
+    if comment_form is not None:
+        forms[comment_post_id] = comment_form
+
+    def comment_form_for(post):
+        if post.id not in forms:
+            forms[post.id] = CommentForm(formdata=None, prefix=f"comment-{post.id}")
+        return forms[post.id]
+
+    return render_template(
+        "qa/question.html", question=question, thread=question, page=page,
+        answer_form=answer_form or AnswerForm(formdata=None), comment_form_for=comment_form_for,
+        error_forms=[f for f in (answer_form, comment_form) if f is not None],
+        comment_post_id=comment_post_id), status
+
+
+@bp.get("/questions/<int:question_id>")
+@login_required
+def question(question_id):
+    question = get_visible_or_404(Thread, question_id)
+    if not question.is_question:
+        return redirect(url_for("discussions.thread", thread_id=question.id))
+    return _render_question(question)
+
+
+@bp.post("/questions/<int:question_id>/answers")
+@login_required
+@limiter.limit(_post_limit)
+def answer_post(question_id):
+    question = get_visible_or_404(Thread, question_id)
+    if not question.is_question:
+        abort(404)
+    require(current_user, Action.REPLY, question)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            answer = services.answer(current_user, question, body=form.body.data)
+        except DuplicateSubmission as duplicate:
+            flash(str(duplicate), "info")
+            return redirect(_post_url(duplicate.existing))
+        except DomainError as error:
+            add_form_error(form, error, "body")
+        else:
+            flash("Your answer is posted. Thank you for helping.", "success")
+            return redirect(_post_url(answer))
+    return _render_question(question, answer_form=form, status=422)
+
+
+# -- helpful votes ----------------------------------------------------------------------
+
+def _vote_response(post: Post, voted: bool, message: str):
+    if _wants_json():
+        return jsonify(voted=voted, count=post.helpful_count, message=message,
+                       action=url_for("qa.withdraw_vote" if voted else "qa.vote",
+                                      post_id=post.id))
+    flash(message, "success")
+    return redirect(_post_url(post))
+
+
+def _vote_refused(post: Post, error: DomainError):
+    if _wants_json():
+        return jsonify(error=str(error)), 422
+    flash(str(error), "error")
+    return redirect(_post_url(post))
+
+
+@bp.post("/posts/<int:post_id>/helpful")
+@login_required
+def vote(post_id):
+    post = get_visible_or_404(Post, post_id)
+    _require_action_form()
+    try:
+        services.vote(current_user, post)
+    except DomainError as error:
+        return _vote_refused(post, error)
+    return _vote_response(post, True, "You marked this as helpful.")
+
+
+@bp.post("/posts/<int:post_id>/helpful/withdraw")
+@login_required
+def withdraw_vote(post_id):
+    post = get_visible_or_404(Post, post_id)
+    _require_action_form()
+    try:
+        services.withdraw_vote(current_user, post)
+    except DomainError as error:
+        return _vote_refused(post, error)
+    return _vote_response(post, False, "You withdrew your helpful vote.")
+
+
+# -- accepting --------------------------------------------------------------------------
+
+@bp.post("/answers/<int:post_id>/accept")
+@login_required
+def accept(post_id):
+    post = get_visible_or_404(Post, post_id)
+    _require_action_form()
+    try:
+        services.accept_answer(current_user, post)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash("Answer accepted. It now shows first.", "success")
+    return redirect(_post_url(post))
+
+
+@bp.post("/questions/<int:question_id>/accepted/withdraw")
+@login_required
+def withdraw_acceptance(question_id):
+    question = get_visible_or_404(Thread, question_id)
+    _require_action_form()
+    services.withdraw_acceptance(current_user, question)
+    flash("The answer is no longer marked as accepted.", "success")
+    return redirect(url_for("qa.question", question_id=question.id))
+
+
+# -- comments ---------------------------------------------------------------------------
+
+@bp.post("/posts/<int:post_id>/comments")
+@login_required
+@limiter.limit(_post_limit)
+def comment_post(post_id):
+    post = get_visible_or_404(Post, post_id)
+    question = post.thread
+    if not question.is_question:
+        abort(404)
+    form = CommentForm(prefix=f"comment-{post.id}")
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(current_user, post, body=form.body.data)
+        except DuplicateSubmission as duplicate:
+            flash(str(duplicate), "info")
+            return redirect(url_for("qa.question", question_id=question.id,
+                                    _anchor=f"comment-{duplicate.existing.id}"))
+        except DomainError as error:
+            add_form_error(form, error, "body")
+        else:
+            flash("Your comment is posted.", "success")
+            return redirect(url_for("qa.question", question_id=question.id,
+                                    _anchor=f"comment-{comment.id}"))
+    return _render_question(question, comment_form=form, comment_post_id=post.id, status=422)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id):
+    comment = get_visible_or_404(Comment, comment_id)
+    _require_action_form()
+    services.delete_comment(current_user, comment)
+    flash("The comment was removed.", "success")
+    return redirect(_post_url(comment.post))
+
+
+# -- moderators: convert ----------------------------------------------------------------
+
+def _convert(thread_id, kind):
+    thread = get_visible_or_404(Thread, thread_id)
+    _require_action_form()
+    try:
+        services.convert_thread(current_user, thread, kind)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash("This thread is now a question." if kind == services.QUESTION
+              else "This thread is now a discussion.", "success")
+    return redirect(url_for("qa.question" if thread.is_question else "discussions.thread",
+                            **({"question_id": thread.id} if thread.is_question
+                               else {"thread_id": thread.id})))
+
+
+@bp.post("/threads/<int:thread_id>/make-question")
+@login_required
+def make_question(thread_id):
+    return _convert(thread_id, services.QUESTION)
+
+
+@bp.post("/threads/<int:thread_id>/make-discussion")
+@login_required
+def make_discussion(thread_id):
+    return _convert(thread_id, services.DISCUSSION)
+
+
+# -- tags -------------------------------------------------------------------------------
+
+def _thread_url(thread: Thread) -> str:
+    if thread.is_question:
+        return url_for("qa.question", question_id=thread.id)
+    return url_for("discussions.thread", thread_id=thread.id)
+
+
+@bp.get("/threads/<int:thread_id>/tags")
+@login_required
+def edit_tags(thread_id):
+    thread = get_visible_or_404(Thread, thread_id)
+    require(current_user, Action.TAG_THREAD, thread)
+    form = TagsForm(formdata=None, data={"tags": ", ".join(tag.name for tag in thread.tags)})
+    return render_template("qa/edit_tags.html", thread=thread, form=form,
+                           thread_url=_thread_url(thread))
+
+
+@bp.post("/threads/<int:thread_id>/tags")
+@login_required
+def edit_tags_post(thread_id):
+    thread = get_visible_or_404(Thread, thread_id)
+    require(current_user, Action.TAG_THREAD, thread)
+    form = TagsForm()
+    if form.validate_on_submit():
+        try:
+            services.set_thread_tags(current_user, thread, form.tags.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            add_form_error(form, error, "tags")
+        else:
+            flash("Tags saved.", "success")
+            return redirect(_thread_url(thread))
+    return render_template("qa/edit_tags.html", thread=thread, form=form,
+                           thread_url=_thread_url(thread)), 422
+
+
+@bp.get("/tags")
+@login_required
+def tags():
+    return render_template("qa/tags.html", tags=services.list_tags())
+
+
+def _tag_or_404(name: str) -> Tag:
+    tag = services.find_tag(name)
+    if tag is None:
+        abort(404)
+    return tag
+
+
+@bp.get("/tags/<name>")
+@login_required
+def tag(name):
+    tag = _tag_or_404(name)
+    if tag.name != name:
+        return redirect(url_for("qa.tag", name=tag.name))
+    page = _page_number()
+    rows, total, pages = services.tagged_threads(
+        tag, page=page, per_page=current_app.config["THREADS_PER_PAGE"])
+    if page > pages:
+        abort(404)
+    return render_template("qa/tag.html", tag=tag, rows=rows, total=total, page=page,
+                           pages=pages)
+
+
+def _render_manage(tag, rename_form=None, merge_form=None, status=200):
+    return render_template("qa/manage_tag.html", tag=tag,
+                           rename_form=rename_form or RenameTagForm(formdata=None,
+                                                                    data={"name": tag.name}),
+                           merge_form=merge_form or MergeTagForm(formdata=None)), status
+
+
+@bp.get("/tags/<name>/manage")
+@login_required
+def manage_tag(name):
+    require(current_user, Action.MANAGE_TAGS)
+    return _render_manage(_tag_or_404(name))
+
+
+@bp.post("/tags/<name>/rename")
+@login_required
+def rename_tag(name):
+    require(current_user, Action.MANAGE_TAGS)
+    tag = _tag_or_404(name)
+    form = RenameTagForm()
+    if form.validate_on_submit():
+        try:
+            services.rename_tag(current_user, tag, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            add_form_error(form, error, "name")
+        else:
+            flash(f"Tag renamed to “{tag.name}”.", "success")
+            return redirect(url_for("qa.tag", name=tag.name))
+    return _render_manage(tag, rename_form=form, status=422)
+
+
+@bp.post("/tags/<name>/merge")
+@login_required
+def merge_tag(name):
+    require(current_user, Action.MANAGE_TAGS)
+    tag = _tag_or_404(name)
+    form = MergeTagForm()
+    if form.validate_on_submit():
+        target = services.find_tag(form.target.data)
+        if target is None:
+            form.target.errors = [f"There is no tag “{form.target.data}”."]
+        else:
+            source_name = tag.name
+            try:
+                services.merge_tags(current_user, tag, target)
+            except DomainError as error:
+                add_form_error(form, error, "target")
+            else:
+                flash(f"“{source_name}” merged into “{target.name}”.", "success")
+                return redirect(url_for("qa.tag", name=target.name))
+    return _render_manage(tag, merge_form=form, status=422)

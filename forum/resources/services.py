@@ -1,0 +1,354 @@
+"""Resource library and attachment rules: sharing, versions, editing, deleting, attaching,
+downloads, the library listing, and the background jobs that read and remove files."""
+import math
+import re
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..accounts.models import Organisation
+from ..database import utcnow
+from ..discussions import services as discussions
+from ..discussions.models import Category, Post
+from ..extensions import db
+from ..jobs import enqueue, handler
+from ..permissions import Action, require
+from ..rendering import render_markdown
+from ..validation import DomainError
+from . import extraction
+from .filetypes import GROUPS, TYPES
+from .models import (TEXT_DONE, TEXT_FAILED, TEXT_NONE, TEXT_PENDING, Attachment, Resource,
+                     ResourceTag, ResourceVersion, StoredFile)
+from .storage import get_storage, local_copy
+from .uploads import Upload
+
+MAX_TAGS = 10
+_TAG = re.compile(r"^[\w][\w &'+.-]{0,39}$")
+
+
+# -- stored files ---------------------------------------------------------------------------
+
+def store_upload(upload: Upload) -> StoredFile:
+    """Move a checked upload into storage and return its StoredFile row (one per content).
+    A new row queues text extraction in the same transaction. The caller commits."""
+    get_storage().put(upload.key, upload.temp_path)
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == upload.key))
+    if stored is not None:
+        return stored
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    status = TEXT_NONE if upload.filetype.is_image else TEXT_PENDING
+    # Two uploads of the same new file at once: one inserts, the other finds it.
+    created_id = db.session.execute(
+        insert(StoredFile).values(sha256=upload.key, size=upload.size, kind=upload.filetype.key,
+                                  text_status=status, text="", text_error="",
+                                  text_truncated=False, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["sha256"])
+        .returning(StoredFile.id)).scalar()
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == upload.key))
+    if created_id is not None and status == TEXT_PENDING:
+        enqueue("resources.extract_text", stored_file_id=stored.id)
+    return stored
+
+
+def release(stored: StoredFile | None) -> None:
+    """Forget `stored` if nothing refers to it any more; a job then removes the file.
+    Call after dropping a reference, before committing."""
+    if stored is None:
+        return
+    db.session.flush()
+    referenced = db.session.scalar(select(func.count()).select_from(ResourceVersion).where(
+        ResourceVersion.stored_file_id == stored.id)) or db.session.scalar(
+        select(func.count()).select_from(Attachment).where(
+            Attachment.stored_file_id == stored.id))
+    if not referenced:
+        enqueue("resources.remove_file", sha256=stored.sha256)
+        db.session.delete(stored)
+
+
+@handler("resources.extract_text")
+def extract_text_job(stored_file_id: int) -> None:
+    """Read the text of a stored file for search; a bad file is recorded, not retried."""
+    stored = db.session.get(StoredFile, stored_file_id)
+    if stored is None or stored.text_status != TEXT_PENDING:
+        return
+    if not get_storage().exists(stored.sha256):
+        raise FileNotFoundError(f"stored file {stored.sha256} is missing from storage")
+    config = current_app.config
+    with local_copy(stored.sha256) as path:
+        result = extraction.extract(
+            stored.kind, path, timeout=config["EXTRACTION_TIMEOUT"],
+            max_chars=config["EXTRACTION_MAX_CHARS"], max_pages=config["EXTRACTION_MAX_PAGES"],
+            memory_mb=config["EXTRACTION_MEMORY_MB"])
+    stored.extracted_at = utcnow()
+    if result.ok:
+        stored.text_status, stored.text, stored.text_error = TEXT_DONE, result.text, ""
+        stored.text_truncated = result.truncated
+    else:
+        stored.text_status, stored.text, stored.text_error = TEXT_FAILED, "", result.reason[:300]
+    # The search issue hooks in here: reindex the resources and posts that use this file.
+
+
+@handler("resources.remove_file")
+def remove_file_job(sha256: str) -> None:
+    """Delete a file from storage unless it has been uploaded again since it was released."""
+    if db.session.scalar(select(StoredFile.id).where(StoredFile.sha256 == sha256)) is None:
+        get_storage().delete(sha256)
+
+
+# -- the library ----------------------------------------------------------------------------
+
+def clean_tags(raw: str | list[str] | None) -> list[str]:
+    """'Policy, survey;  policy' -> ['policy', 'survey'] (lower case, unique, in order)."""
+    if isinstance(raw, str):
+        raw = re.split(r"[,;\n]", raw)
+    tags: list[str] = []
+    for tag in raw or []:
+        tag = " ".join(tag.split()).lower().lstrip("#")
+        if not tag:
+            continue
+        if not _TAG.match(tag):
+            raise DomainError(f"The tag “{tag[:40]}” is not valid: use letters, numbers and "
+                              "spaces, up to 40 characters.", field="tags")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise DomainError(f"Use at most {MAX_TAGS} tags.", field="tags")
+    return tags
+
+
+def _set_tags(resource: Resource, tags: list[str]) -> None:
+    keep = {tag.name: tag for tag in resource.tags}
+    resource.tags = [keep.get(name) or ResourceTag(name=name) for name in tags]
+
+
+def _add_version(resource: Resource, uploader, upload: Upload, note: str = "") -> ResourceVersion:
+    stored = store_upload(upload)
+    resource.version_count = (resource.version_count or 0) + 1
+    version = ResourceVersion(resource=resource, number=resource.version_count,
+                              stored_file=stored, uploader=uploader, filename=upload.filename,
+                              kind=upload.filetype.key, size=upload.size, note=note,
+                              created_at=utcnow())
+    db.session.add(version)
+    resource.kind = upload.filetype.key
+    resource.updated_at = version.created_at
+    return version
+
+
+def _path(endpoint: str, **values) -> str:
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def share_resource(author, *, title: str, description: str, category: Category,
+                   tags: str | list[str] = "", upload: Upload | None = None,
+                   url: str | None = None) -> Resource:
+    """Add a resource (a file or a link) to the library, with a discussion thread for it."""
+    require(author, Action.SHARE_RESOURCE)
+    if (upload is None) == (not url):
+        raise DomainError("Choose a file to upload or give a link (but not both).",
+                          field="file")
+    now = utcnow()
+    resource = Resource(title=title, description_source=description or "",
+                        description_html=render_markdown(description) if description else "",
+                        category=category, author=author,
+                        organisation_id=author.organisation_id, url=url or None,
+                        kind="link", created_at=now, updated_at=now, version_count=0,
+                        download_count=0)
+    _set_tags(resource, clean_tags(tags))
+    db.session.add(resource)
+    if upload is not None:
+        _add_version(resource, author, upload)
+    db.session.flush()
+    # start_thread commits the resource, its file and its jobs with the thread.
+    thread = discussions.start_thread(author, category, title=title,
+                                      body=_discussion_opening(resource, author))
+    resource.thread = thread
+    db.session.commit()
+    return resource
+
+
+def _discussion_opening(resource: Resource, author) -> str:
+    link = _path("resources.resource", resource_id=resource.id)
+    organisation = f" ({author.organisation.name})" if author.organisation else ""
+    return (f"This is the discussion of the shared resource **[{_escape(resource.title)}]"
+            f"({link})**, shared by {_escape(author.display_name)}{_escape(organisation)}.\n\n"
+            "Ask questions about it, or tell others how you have used it.")
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", text)
+
+
+def ensure_discussion(user, resource: Resource) -> Resource:
+    """Give an older or interrupted resource its discussion thread."""
+    require(user, Action.VIEW, resource)
+    if resource.thread is None and not resource.is_deleted:
+        author = resource.author or user
+        resource.thread = discussions.start_thread(
+            user, resource.category, title=resource.title,
+            body=_discussion_opening(resource, author))
+        db.session.commit()
+    return resource
+
+
+def update_resource(editor, resource: Resource, *, title: str, description: str,
+                    category: Category, tags: str | list[str] = "",
+                    url: str | None = None) -> Resource:
+    """Change a resource's details (a link resource's address too)."""
+    require(editor, Action.EDIT_RESOURCE, resource)
+    if resource.is_link and not url:
+        raise DomainError("Enter the link's web address.", field="url")
+    resource.title = title
+    resource.description_source = description or ""
+    resource.description_html = render_markdown(description) if description else ""
+    resource.category = category
+    if resource.is_link:
+        resource.url = url
+    _set_tags(resource, clean_tags(tags))
+    resource.updated_at = utcnow()
+    db.session.commit()
+    return resource
+
+
+def add_version(editor, resource: Resource, upload: Upload, note: str = "") -> ResourceVersion:
+    """Upload a new version of a file resource; earlier versions stay downloadable."""
+    require(editor, Action.EDIT_RESOURCE, resource)
+    if resource.is_link:
+        raise DomainError("A link has no file versions. Edit the link instead.", field="file")
+    # Lock the row (PostgreSQL) so two uploads at once get distinct version numbers.
+    db.session.execute(select(Resource.id).where(Resource.id == resource.id).with_for_update())
+    db.session.refresh(resource)
+    version = _add_version(resource, editor, upload, note)
+    db.session.commit()
+    return version
+
+
+def delete_resource(actor, resource: Resource) -> Resource:
+    """Soft-delete a resource. Its record stays (staff can still open it), but its files are
+    unlinked and removed from storage unless something else uses the same content."""
+    require(actor, Action.DELETE_RESOURCE, resource)
+    resource.deleted_at, resource.deleted_by_id = utcnow(), actor.id
+    for version in resource.versions:
+        stored, version.stored_file = version.stored_file, None
+        release(stored)
+    db.session.commit()
+    return resource
+
+
+def record_download(target: ResourceVersion | Attachment) -> None:
+    """Count one download (not for continuation requests: the view decides)."""
+    model = type(target)
+    db.session.execute(update(model).where(model.id == target.id)
+                       .values(download_count=model.download_count + 1))
+    if isinstance(target, ResourceVersion):
+        db.session.execute(update(Resource).where(Resource.id == target.resource_id)
+                           .values(download_count=Resource.download_count + 1))
+    db.session.commit()
+
+
+def version_of(resource: Resource, number: int | None) -> ResourceVersion | None:
+    """Version `number` of `resource`, or its latest when number is None."""
+    query = select(ResourceVersion).where(ResourceVersion.resource_id == resource.id)
+    if number is None:
+        query = query.order_by(ResourceVersion.number.desc()).limit(1)
+    else:
+        query = query.where(ResourceVersion.number == number)
+    return db.session.scalar(query)
+
+
+def versions(resource: Resource) -> list[ResourceVersion]:
+    """All versions, newest first, with their uploaders (one query)."""
+    return list(db.session.scalars(
+        select(ResourceVersion).where(ResourceVersion.resource_id == resource.id)
+        .options(db.joinedload(ResourceVersion.uploader))
+        .order_by(ResourceVersion.number.desc())).unique())
+
+
+SORTS = {"newest": "Newest first", "downloads": "Most downloaded"}
+
+
+@dataclass
+class LibraryQuery:
+    """The library's filters, as chosen in its form (all optional)."""
+
+    group: str = ""
+    category_id: int | None = None
+    tag: str = ""
+    organisation_id: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+
+def library_page(query: LibraryQuery) -> tuple[list[Resource], int, int]:
+    """One page of live resources matching `query`; returns (resources, total, pages)."""
+    per_page = current_app.config["RESOURCES_PER_PAGE"]
+    conditions = [Resource.deleted_at.is_(None)]
+    if query.group == "link":
+        conditions.append(Resource.url.is_not(None))
+    elif query.group in GROUPS:
+        kinds = [t.key for t in TYPES.values() if t.group == query.group]
+        conditions += [Resource.url.is_(None), Resource.kind.in_(kinds)]
+    if query.category_id:
+        conditions.append(Resource.category_id == query.category_id)
+    if query.organisation_id:
+        conditions.append(Resource.organisation_id == query.organisation_id)
+    if query.tag:
+        conditions.append(Resource.id.in_(select(ResourceTag.resource_id)
+                                          .where(ResourceTag.name == query.tag.lower())))
+    total = db.session.scalar(select(func.count(Resource.id)).where(*conditions))
+    order = ((Resource.download_count.desc(), Resource.created_at.desc())
+             if query.sort == "downloads" else (Resource.created_at.desc(),))
+    resources = db.session.scalars(
+        select(Resource).where(*conditions)
+        .options(db.joinedload(Resource.author), db.joinedload(Resource.organisation),
+                 db.joinedload(Resource.category))
+        .order_by(*order, Resource.id.desc())
+        .limit(per_page).offset((query.page - 1) * per_page)).unique()
+    return list(resources), total, max(1, math.ceil(total / per_page))
+
+
+def library_choices() -> dict:
+    """What the library's filters offer: categories, organisations and tags in use."""
+    live = Resource.deleted_at.is_(None)
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(select(Resource.organisation_id).where(live)))
+        .order_by(Organisation.name)).all()
+    tags = db.session.scalars(
+        select(ResourceTag.name).join(Resource).where(live).group_by(ResourceTag.name)
+        .order_by(ResourceTag.name).limit(200)).all()
+    return {"categories": discussions.list_categories(), "organisations": organisations,
+            "tags": list(tags)}
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+def attach_uploads(post: Post, uploader, uploads: list[Upload]) -> list[Attachment]:
+    """Attach checked uploads to a new post, inside the caller's transaction."""
+    if not uploads:
+        return []
+    require(uploader, Action.ATTACH_FILES)
+    attachments = []
+    for position, upload in enumerate(uploads):
+        attachment = Attachment(post=post, position=position, stored_file=store_upload(upload),
+                                uploader=uploader, filename=upload.filename,
+                                kind=upload.filetype.key, size=upload.size,
+                                created_at=utcnow())
+        db.session.add(attachment)
+        attachments.append(attachment)
+    return attachments
+
+
+def delete_attachment(actor, attachment: Attachment) -> None:
+    """Remove an attachment from its post; the file goes once nothing else uses it."""
+    require(actor, Action.DELETE_ATTACHMENT, attachment)
+    stored = attachment.stored_file
+    db.session.delete(attachment)
+    release(stored)
+    db.session.commit()
+
