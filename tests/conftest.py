@@ -1,9 +1,10 @@
 """Shared fixtures: an app with a fresh database per test, a real SMTP server, factories."""
 import contextvars
 import os
+import uuid
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -33,6 +34,23 @@ def _reset_database() -> None:
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path}/migrated.db"
+        return
+    name = f"forum_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,11 @@ and the migrated schema matches the models exactly."""
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+
 
 from forum import create_app
 from forum.accounts.models import User
@@ -16,24 +15,7 @@ from forum.cli import init_db
 from forum.discussions.models import Thread
 from forum.extensions import db
 
-from .conftest import POSTGRES_URL, make_test_config
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path}/migrated.db"
-        return
-    name = f"forum_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+from .conftest import make_test_config
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Forms for asking, answering, commenting, tagging and moderating questions (shape only)."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -52,6 +53,7 @@ class AskForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     body = body_field("Answer")
+    attachments = MultipleFileField("Attach files")
 
 
 class CommentForm(FlaskForm):

@@ -161,7 +161,7 @@ def ask(author, category: Category, *, title: str, body: str, tags="",
                                     anonymous=anonymous, tags=tags)
 
 
-def answer(author, question: Thread, *, body: str) -> Post:
+def answer(author, question: Thread, *, body: str, attachments=None) -> Post:
     """Add an answer to `question`. Posting the same answer twice returns the first one."""
     if not question.is_question:
         raise DomainError("This thread is a discussion, not a question.", field="body")
@@ -175,7 +175,7 @@ def answer(author, question: Thread, *, body: str) -> Post:
         .order_by(Post.number.desc()).limit(1))
     if latest is not None and latest.body_source == body:
         raise DuplicateSubmission("You have already posted this answer.", latest)
-    return discussions.reply(author, question, body=body)
+    return discussions.reply(author, question, body=body, attachments=attachments)
 
 
 # -- helpful votes ----------------------------------------------------------------------

@@ -190,18 +190,25 @@ def answer_post(question_id):
         abort(404)
     require(current_user, Action.REPLY, question)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            answer = services.answer(current_user, question, body=form.body.data)
-        except DuplicateSubmission as duplicate:
-            flash(str(duplicate), "info")
-            return redirect(_post_url(duplicate.existing))
-        except DomainError as error:
-            add_form_error(form, error, "body")
-        else:
-            flash("Your answer is posted. Thank you for helping.", "success")
-            return redirect(_post_url(answer))
-    return _render_question(question, answer_form=form, status=422)
+    if not form.validate_on_submit():
+        return _render_question(question, answer_form=form, status=422)
+    from ..resources.uploads import discard, receive_all  # files: forum/resources
+    uploads = []
+    try:
+        uploads = receive_all(form.attachments.data, field="attachments")
+        answer = services.answer(current_user, question, body=form.body.data,
+                                 attachments=uploads)
+    except DuplicateSubmission as duplicate:
+        flash(str(duplicate), "info")
+        return redirect(_post_url(duplicate.existing))
+    except DomainError as error:  # a refused file or a broken rule: nothing is written
+        db.session.rollback()
+        add_form_error(form, error, "body")
+        return _render_question(question, answer_form=form, status=422)
+    finally:
+        discard(uploads)
+    flash("Your answer is posted. Thank you for helping.", "success")
+    return redirect(_post_url(answer))
 
 
 # -- helpful votes ----------------------------------------------------------------------

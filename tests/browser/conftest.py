@@ -74,6 +74,22 @@ def check_accessibility(page) -> None:
         assert page.locator(landmark).count() >= 1, f"{page.url} lacks <{landmark}>"
 
 
+def log_in(page, axe, live_server, email, password=None):
+    """Log in through the real login page, checking it and the forum page with axe."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from ..factories import PASSWORD
+    page.goto(live_server + "/login")
+    axe(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/forum$"))
+    axe(page)
+
+
 @pytest.fixture
 def axe():
     """`axe(page)` checks the page currently shown."""

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_category, make_member, make_moderator
+from tests.browser.conftest import log_in
+from tests.factories import make_category, make_member, make_moderator
 from tests.mailbox import links_in, text_of
 
 pytestmark = pytest.mark.browser
@@ -34,16 +35,6 @@ def on_live_server(link, live_server):
     parts = urlsplit(link)
     assert parts.scheme == "http" and parts.hostname == "localhost", link
     return live_server + parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def log_in(page, axe, live_server, email, password=PASSWORD):
-    page.goto(live_server + "/login")
-    axe(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/forum$"))
-    axe(page)
 
 
 def test_join_approve_set_password_post_and_quote(app, live_server, browser, page, axe,

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.qa import services as qa
-from tests.factories import PASSWORD, make_category, make_member
+from tests.browser.conftest import log_in
+from tests.factories import make_category, make_member
 
 pytestmark = pytest.mark.browser
 
@@ -17,15 +18,6 @@ pytestmark = pytest.mark.browser
 def app_config(app_config):
     app_config["WTF_CSRF_ENABLED"] = True  # votes must carry the token, as in production
     return app_config
-
-
-def log_in(page, axe, live_server, email):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/forum$"))
-    axe(page)
 
 
 def new_page(browser, **options):

@@ -1,30 +1,13 @@
 """The qa migration upgrades a database that already has threads, and downgrades cleanly."""
-import uuid
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from forum import create_app
 from forum.extensions import db
 
-from ..conftest import POSTGRES_URL, make_test_config
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path}/qa_migration.db"
-        return
-    name = f"forum_qa_migration_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+from ..conftest import make_test_config
 
 
 @pytest.fixture

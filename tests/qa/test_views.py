@@ -574,3 +574,29 @@ def test_question_list_costs_the_same_queries_at_any_length(client, app, count_q
     with count_queries() as many:
         client.get("/questions?tag=x")
     assert len(many) <= len(few) + 1  # the tag lookup
+
+
+def test_an_answer_can_carry_attachments_shown_on_the_question_page(client):
+    """Answers share files like replies do; a refused file writes nothing."""
+    import io
+
+    from ..resources import files
+
+    question = make_question()
+    member = make_member()
+    login(client, member)
+    response = client.post(f"/questions/{question.id}/answers", data={
+        "body": "Our policy is attached.",
+        "attachments": [(io.BytesIO(files.pdf("Menopause policy")), "policy.pdf")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(f"/questions/{question.id}").data.decode()
+    assert "policy.pdf" in page and "Our policy is attached." in page
+
+    refused = client.post(f"/questions/{question.id}/answers", data={
+        "body": "And a script.",
+        "attachments": [(io.BytesIO(b"<html><script>x</script>"), "evil.pdf")]},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422 and b"PDF" in refused.data
+    assert db.session.scalar(db.select(db.func.count(Post.id)).where(
+        Post.thread_id == question.id)) == 2
