@@ -136,7 +136,12 @@ def revisions(post: Post) -> list[PostRevision]:
 
 # -- reading --------------------------------------------------------------------------
 
-def category_page(category: Category, page: int) -> tuple[list[Thread], int]:
+def category_page_count(category: Category) -> int:
+    """How many pages the category's thread list spans."""
+    return max(1, -(-category.thread_count // current_app.config["THREADS_PER_PAGE"]))
+
+
+def category_page(category: Category, page: int) -> list[Thread]:
     """Threads of a category for `page`: pinned first, then by latest activity."""
     per_page = current_app.config["THREADS_PER_PAGE"]
     query = (db.select(Thread).where(Thread.category_id == category.id,
@@ -144,8 +149,7 @@ def category_page(category: Category, page: int) -> tuple[list[Thread], int]:
              .options(db.joinedload(Thread.author), db.joinedload(Thread.last_post_author))
              .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
              .limit(per_page).offset((page - 1) * per_page))
-    pages = max(1, -(-category.thread_count // per_page))
-    return list(db.session.scalars(query).unique()), pages
+    return list(db.session.scalars(query).unique())
 
 
 def thread_page(thread: Thread, page: int) -> list[Post]:

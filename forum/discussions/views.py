@@ -45,16 +45,10 @@ def index():
 @login_required
 def category(category_id):
     category = get_visible_or_404(Category, category_id)
-    pages = max(1, -(-category.thread_count // _threads_per_page()))
+    pages = services.category_page_count(category)
     page = _page_number(pages)
-    threads, pages = services.category_page(category, page)
-    return render_template("discussions/category.html", category=category, threads=threads,
-                           page=page, pages=pages)
-
-
-def _threads_per_page():
-    from flask import current_app
-    return current_app.config["THREADS_PER_PAGE"]
+    return render_template("discussions/category.html", category=category, page=page,
+                           pages=pages, threads=services.category_page(category, page))
 
 
 @bp.get("/categories/<int:category_id>/new")
