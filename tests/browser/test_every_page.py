@@ -1,0 +1,76 @@
+"""axe-core on every member, moderator and admin page, filled with the demo content.
+
+The journeys check the pages they pass through; this sweep covers the rest (account,
+directory, moderation, admin, history, tags, library pages, the error page), so no page
+ships without an accessibility check.
+"""
+import pytest
+
+from forum.accounts.models import User
+from forum.demo import DEMO_PASSWORD, load_demo
+from forum.discussions import services as discussions
+from forum.discussions.models import Category, Post, Thread
+from forum.extensions import db
+from forum.qa.models import Tag
+from forum.resources.models import Resource
+from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _paths():
+    """Every GET page worth checking, with real ids from the demo data."""
+    admin = db.session.scalar(db.select(User).filter_by(email="admin@demo.example"))
+    category = db.session.scalar(db.select(Category).order_by(Category.id))
+    thread = db.session.scalar(db.select(Thread).filter_by(kind="discussion")
+                               .where(Thread.post_count > 1).order_by(Thread.id))
+    question = db.session.scalar(db.select(Thread).filter_by(kind="question")
+                                 .order_by(Thread.id))
+    post = db.session.scalar(db.select(Post).filter_by(thread_id=thread.id, number=2))
+    discussions.edit_post(admin, post, body=post.body_source + "\n\nEdited for the sweep.",
+                          reason="Sweep")
+    applicant = make_user(status="pending", display_name="Pending Person",
+                          join_reason="To learn.")
+    member = db.session.scalar(db.select(User).filter_by(email="fiona@demo.example"))
+    tag = db.session.scalar(db.select(Tag).order_by(Tag.id))
+    resource = db.session.scalar(db.select(Resource).order_by(Resource.id))
+    return [
+        "/forum", f"/categories/{category.id}", f"/categories/{category.id}/new",
+        f"/threads/{thread.id}", f"/threads/{thread.id}/reply",
+        f"/threads/{thread.id}/reply?quote={post.id}", f"/posts/{post.id}/edit",
+        f"/posts/{post.id}/history", f"/posts/{post.id}/delete", f"/threads/{thread.id}/tags",
+        "/questions", "/questions?filter=unanswered", "/questions/ask",
+        f"/questions/{question.id}", "/tags", f"/tags/{tag.name}", f"/tags/{tag.name}/manage",
+        "/resources", "/resources/new", f"/resources/{resource.id}",
+        f"/resources/{resource.id}/edit", f"/resources/{resource.id}/delete",
+        f"/resources/{resource.id}/versions/new",
+        "/directory", "/account", f"/members/{member.id}", f"/members/{member.id}/edit",
+        "/moderation/applications", f"/moderation/applications/{applicant.id}/decline",
+        "/moderation/invite", "/moderation/members", "/admin/organisations",
+        f"/admin/organisations/{member.organisation_id}", "/admin/categories",
+        "/admin/categories/new", f"/admin/categories/{category.id}", "/admin/jobs",
+        "/no-such-page", "/join/received",
+    ]
+
+
+def test_every_page_passes_axe_for_an_admin(app, live_server, browser, axe):
+    load_demo()
+    paths = _paths()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    response = context.request.post(live_server + "/login", form={
+        "email": "admin@demo.example", "password": DEMO_PASSWORD}, max_redirects=0)
+    assert response.status == 302
+    failures = []
+    for path in paths:
+        visited = page.goto(live_server + path)
+        expected = 404 if path == "/no-such-page" else 200
+        if visited.status != expected:
+            failures.append(f"{path}: HTTP {visited.status}")
+            continue
+        try:
+            axe(page)
+        except AssertionError as error:
+            failures.append(str(error))
+    context.close()
+    assert not failures, "\n".join(failures)
