@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("qa", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on import)
+from . import tag_views, views  # noqa: E402,F401  (routes register on import)
 from .anonymity import shown_author  # noqa: E402
 
 # Every template that names an author asks this, so anonymous askers stay anonymous.
