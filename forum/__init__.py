@@ -1,8 +1,10 @@
 """The Community of Practice forum: `create_app` builds the Flask application."""
+import os
 from pathlib import Path
 
 from flask import Flask
 
+from . import files, web
 from .config import load_config
 from .extensions import init_extensions
 
@@ -16,26 +18,23 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "static"))
     load_config(app, config)
     init_extensions(app)
+    files.init_app(app)
     register_blueprints(app)
-    from . import web
     web.register_template_helpers(app)
     web.register_request_hooks(app)
     web.register_errors(app)
-    from .cli import register_cli
+    from .cli import register_cli  # the CLI builds apps itself: imported once one exists
     register_cli(app)
     return app
 
 
 def _instance_path(config: dict | None) -> str:
-    import os
     explicit = (config or {}).get("INSTANCE_PATH") or os.environ.get("FORUM_INSTANCE_PATH")
     return str(explicit or PROJECT_ROOT / "instance")
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every domain's blueprint, plus health checks."""
-    from . import accounts, discussions, health, jobs, qa, resources
+    """Every domain's blueprint (lowest first), plus health checks."""
+    from . import accounts, discussions, health, jobs, qa, resources, tags  # noqa: F401
     for module in (accounts, discussions, health, qa, resources, jobs):
         app.register_blueprint(module.bp)
-    from .accounts import sessions
-    sessions.init(app)

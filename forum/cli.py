@@ -19,7 +19,7 @@ def main():
 def init_db() -> None:
     """Create or upgrade the database schema through the migrations."""
     from flask_migrate import upgrade
-    upgrade(revision="heads")
+    upgrade(revision="head")
 
 
 @click.command("init")

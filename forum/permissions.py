@@ -1,12 +1,31 @@
-"""The one authorization policy: `can(user, action, obj)`.
+"""The one authorization policy: `can(user, action, obj)`, and its query twin `visible`.
 
-Views, services and templates all ask this module; nothing else decides who may do what.
-`require` turns a refusal into 403 when the user may see the object and 404 when they
-may not, so object ids in URLs never reveal what exists.
+This module owns the vocabulary (`Role`, `Action`), the rules decided by role alone, and
+the machinery; each domain registers the rules about its own objects from its
+`policy.py` (imported with the domain's package):
+
+    @rule(Action.REPLY, Thread)
+    def _reply(user, thread, staff):
+        return not thread.is_deleted and (staff or not thread.is_locked)
+
+    @view_rule(Thread, query=lambda viewer, staff: true() if staff else Thread.deleted_at.is_(None))
+    def _view_thread(user, thread, staff): ...
+
+`can(user, VIEW, obj)` answers for one object; `visible(viewer, Model)` answers the same
+question for a whole SELECT as a WHERE condition ("only what this viewer may see"). The
+two are written side by side in each domain's policy and tested against each other over
+the whole role × object matrix. Every list, count and search result goes through
+`visible` (or `listed`, which also leaves out what is deleted).
+
+`require` turns a refusal into 403 when the user may see the object and 404 when they may
+not, so object ids in URLs never reveal what exists.
 """
 from enum import StrEnum
+from typing import Callable
 
 from flask import abort
+from sqlalchemy import and_, false, true
+
 
 
 class Role(StrEnum):
@@ -49,7 +68,7 @@ class Action(StrEnum):
     TAG_THREAD = "tag:thread"  # set a thread's tags
     MANAGE_TAGS = "tag:manage"  # rename and merge tags
     SEE_ANONYMOUS_AUTHOR = "question:see-anonymous-author"
-    # Resource library and attachments (forum/resources), background jobs (forum/jobs)
+    # Resource library and attachments (forum/resources, forum/discussions), jobs
     SHARE_RESOURCE = "resource:share"
     EDIT_RESOURCE = "resource:edit"  # change details, upload a new version
     DELETE_RESOURCE = "resource:delete"
@@ -60,8 +79,8 @@ class Action(StrEnum):
     MANAGE_JOBS = "jobs:manage"
 
 
-STAFF = {Role.MODERATOR, Role.ADMIN}
-MEMBERS = {Role.MEMBER, Role.MODERATOR, Role.ADMIN}
+STAFF = frozenset({Role.MODERATOR, Role.ADMIN})
+MEMBERS = frozenset({Role.MEMBER, Role.MODERATOR, Role.ADMIN})
 
 # Actions decided by role alone, whatever the object.
 _ROLE_ONLY = {
@@ -73,15 +92,47 @@ _ROLE_ONLY = {
     Action.INVITE_MEMBER: STAFF,
     Action.SUSPEND_MEMBER: STAFF,
     Action.MANAGE_ORGANISATIONS: STAFF,
-    Action.MANAGE_CATEGORIES: {Role.ADMIN},
-    Action.MANAGE_ROLES: {Role.ADMIN},
+    Action.MANAGE_CATEGORIES: frozenset({Role.ADMIN}),
+    Action.MANAGE_ROLES: frozenset({Role.ADMIN}),
     Action.CONVERT_THREAD: STAFF,
     Action.MANAGE_TAGS: STAFF,
     Action.SEE_ANONYMOUS_AUTHOR: STAFF,
     Action.SHARE_RESOURCE: MEMBERS,
     Action.ATTACH_FILES: MEMBERS,
-    Action.MANAGE_JOBS: {Role.ADMIN},
+    Action.MANAGE_JOBS: frozenset({Role.ADMIN}),
 }
+
+Rule = Callable[[object, object, bool], bool]  # (user, obj, staff) -> allowed
+QueryRule = Callable[[object, bool], object]  # (viewer, staff) -> SQL condition
+
+_RULES: dict[tuple[Action, type], Rule] = {}
+_QUERY_RULES: dict[type, QueryRule] = {}
+
+
+def rule(action: Action, model: type):
+    """Register the rule deciding `action` on objects of `model` (from a domain's policy)."""
+    def register(function: Rule) -> Rule:
+        key = (Action(action), model)
+        if key in _RULES and _RULES[key] is not function:
+            raise ValueError(f"a rule for {action} on {model.__name__} is already registered")
+        _RULES[key] = function
+        return function
+    return register
+
+
+def view_rule(model: type, *, query: QueryRule):
+    """Register who may VIEW a `model`, with its query twin: the same rule as a WHERE
+    condition over `model`'s table. `query(viewer, staff)` gets only active members."""
+    def register(function: Rule) -> Rule:
+        rule(Action.VIEW, model)(function)
+        _QUERY_RULES[model] = query
+        return function
+    return register
+
+
+def public_to_members(model: type) -> None:
+    """Every member may see every `model` (categories, organisations, tags)."""
+    view_rule(model, query=lambda viewer, staff: true())(lambda user, obj, staff: True)
 
 
 def role_of(user) -> Role:
@@ -98,6 +149,14 @@ def is_staff(user) -> bool:
     return role_of(user) in STAFF
 
 
+def _rule_for(action: Action, obj) -> Rule:
+    for model in type(obj).__mro__:
+        found = _RULES.get((action, model))
+        if found is not None:
+            return found
+    raise ValueError(f"no rule for {action} on {type(obj).__name__}")
+
+
 def can(user, action, obj=None) -> bool:
     """May `user` do `action` (to `obj`, when the action concerns one)?"""
     action = Action(action)
@@ -106,75 +165,11 @@ def can(user, action, obj=None) -> bool:
         return False  # the forum is private: only approved, active members do anything
     if action in _ROLE_ONLY:
         return role in _ROLE_ONLY[action]
-    staff = role in STAFF
-    if action is Action.VIEW:
-        return _can_view(user, obj, staff)
-    if action is Action.REPLY:
-        return not obj.is_deleted and (staff or not obj.is_locked)
-    if action is Action.EDIT_POST:
-        if staff:
-            return not obj.is_deleted
-        return (obj.author_id == user.id and not obj.is_deleted
-                and not obj.thread.is_locked)
-    if action is Action.DELETE_POST:
-        return not obj.is_deleted and (staff or obj.author_id == user.id)
-    if action is Action.VIEW_HISTORY:
-        return staff or obj.author_id == user.id
-    if action is Action.EDIT_PROFILE:
-        return obj.id == user.id or role is Role.ADMIN
-    if action is Action.VOTE:  # obj: a Post; no votes on your own posts
-        return (_live_question_post(obj) and obj.author_id != user.id
-                and (staff or not obj.thread.is_locked))
-    if action is Action.ACCEPT_ANSWER:  # obj: the answer (a Post); the asker or staff decide
-        return (_live_question_post(obj) and obj.number > 1
-                and (staff or (obj.thread.author_id == user.id and not obj.thread.is_locked)))
-    if action is Action.COMMENT:  # obj: a Post
-        return _live_question_post(obj) and (staff or not obj.thread.is_locked)
-    if action is Action.DELETE_COMMENT:  # obj: a Comment
-        return not obj.is_deleted and (staff or obj.author_id == user.id)
-    if action is Action.TAG_THREAD:  # obj: a Thread
-        return not obj.is_deleted and (staff or (obj.author_id == user.id
-                                                 and not obj.is_locked))
-    if action in {Action.EDIT_RESOURCE, Action.DELETE_RESOURCE}:  # obj: a Resource
-        return not obj.is_deleted and (staff or obj.author_id == user.id)
-    if action is Action.DELETE_ATTACHMENT:  # obj: an Attachment
-        post = obj.post
-        return not post.is_deleted and (staff or (obj.uploader_id == user.id
-                                                  and not post.thread.is_locked))
-    if action is Action.DOWNLOAD:  # obj: a ResourceVersion or an Attachment
-        resource = getattr(obj, "resource", None)
-        if resource is not None and resource.is_deleted:
-            return False  # a deleted resource's files are removed: gone for everyone
-        return _can_view(user, obj, staff)
-    if action is Action.SEE_TEXT_STATUS:  # obj: a Resource, ResourceVersion or Attachment
-        owner = obj.author_id if type(obj).__name__ == "Resource" else obj.uploader_id
-        return staff or owner == user.id
-    raise ValueError(f"no rule for {action!r}")  # pragma: no cover - a new action needs a rule
-
-
-def _live_question_post(post) -> bool:
-    thread = post.thread
-    return thread.kind == "question" and not post.is_deleted and not thread.is_deleted
-
-
-def _can_view(user, obj, staff) -> bool:
-    kind = type(obj).__name__
-    if obj is None or kind in {"Category", "Organisation"}:
-        return True
-    if kind == "Thread":
-        return staff or not obj.is_deleted
-    if kind == "Post":
-        return _can_view(user, obj.thread, staff)
-    if kind == "Comment":
-        return (staff or not obj.is_deleted) and _can_view(user, obj.post, staff)
-    if kind == "Tag":
-        return True
-    if kind == "User":
-        return obj.id == user.id or staff or (obj.status == "active" and obj.profile_visible)
-    view_rule = getattr(obj, "visible_to", None)  # later domains bring their own rule
-    if view_rule is not None:
-        return view_rule(user, staff)
-    raise ValueError(f"no view rule for {kind}")
+    if obj is None:
+        if action is Action.VIEW:
+            return True  # "may see member pages at all"
+        raise ValueError(f"{action} needs an object")
+    return bool(_rule_for(action, obj)(user, obj, role in STAFF))
 
 
 def require(user, action, obj=None):
@@ -184,3 +179,37 @@ def require(user, action, obj=None):
     if obj is not None and not can(user, Action.VIEW, obj):
         abort(404)
     abort(403)
+
+
+# -- the query twin -----------------------------------------------------------------------
+
+def visible(viewer, model: type):
+    """A WHERE condition over `model` true exactly for the rows `viewer` may VIEW.
+
+    The twin of `can(viewer, Action.VIEW, row)`: `select(M).where(visible(viewer, M))`
+    returns precisely the objects `can` would allow, tested as a matrix.
+    """
+    role = role_of(viewer)
+    if role not in MEMBERS:
+        return false()
+    for cls in model.__mro__:
+        query = _QUERY_RULES.get(cls)
+        if query is not None:
+            return query(viewer, role in STAFF)
+    raise ValueError(f"no query rule for {model.__name__}")
+
+
+def listed(viewer, model: type):
+    """What list pages show of `model`: what `viewer` may see, less what is deleted.
+
+    Moderators may open a removed thread or resource by its address, but lists, counts and
+    filters are of live content for everyone.
+    """
+    condition = visible(viewer, model)
+    deleted_at = getattr(model, "deleted_at", None)
+    return condition if deleted_at is None else and_(condition, deleted_at.is_(None))
+
+
+def only_visible(viewer, statement, model: type):
+    """`statement` (a SELECT over `model`) narrowed to what `viewer` may see."""
+    return statement.where(visible(viewer, model))

@@ -130,7 +130,3 @@ class OrganisationForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=list(ROLES.items()))
-
-
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that post."""

@@ -1,10 +1,12 @@
 """Membership rules: applying, approving, inviting, logging in, passwords, profiles."""
 from flask import current_app
 
+from .. import events
 from ..database import utcnow
 from ..extensions import db
 from ..mail import send_email
-from ..permissions import Action, require
+from ..permissions import Action, require, visible
+from ..transactions import use_case
 from ..urls import absolute_url
 from ..validation import DomainError
 from . import tokens
@@ -40,6 +42,7 @@ def staff_emails() -> list[str]:
         User.status == "active", User.role.in_(["moderator", "admin"]))))
 
 
+@use_case
 def apply_to_join(*, name, email, job_role, reason, organisation_id=None,
                   new_organisation="", sector="") -> User | None:
     """Record a join application and tell the moderators.
@@ -67,7 +70,8 @@ def apply_to_join(*, name, email, job_role, reason, organisation_id=None,
     applicant.applied_at = now
     applicant.decline_reason = ""
     db.session.add(applicant)
-    db.session.commit()
+    db.session.flush()
+    events.member_applied.send(applicant, actor=None)
     send_email(staff_emails(), f"New request to join from {applicant.display_name}",
                "application_received", applicant=applicant,
                queue_url=absolute_url("accounts.applications"))
@@ -85,6 +89,7 @@ def _set_password_url(user: User) -> str:
     return absolute_url("accounts.set_password", token=tokens.make_token(tokens.SET_PASSWORD, user))
 
 
+@use_case
 def approve_application(moderator: User, applicant: User) -> User:
     """Make the applicant a member and email them a link to set their password."""
     require(moderator, Action.REVIEW_APPLICATIONS)
@@ -93,13 +98,14 @@ def approve_application(moderator: User, applicant: User) -> User:
     applicant.status = "active"
     applicant.reviewed_at = utcnow()
     applicant.reviewed_by_id = moderator.id
-    db.session.commit()
+    events.member_approved.send(applicant, actor=moderator)
     send_email(applicant.email, "Welcome: your request to join was approved", "approved",
                user=applicant, set_password_url=_set_password_url(applicant),
                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
     return applicant
 
 
+@use_case
 def decline_application(moderator: User, applicant: User, reason: str) -> User:
     """Decline an application, emailing the applicant the reason."""
     require(moderator, Action.REVIEW_APPLICATIONS)
@@ -109,11 +115,12 @@ def decline_application(moderator: User, applicant: User, reason: str) -> User:
     applicant.decline_reason = reason
     applicant.reviewed_at = utcnow()
     applicant.reviewed_by_id = moderator.id
-    db.session.commit()
+    events.member_declined.send(applicant, actor=moderator, reason=reason)
     send_email(applicant.email, "Your request to join", "declined", user=applicant, reason=reason)
     return applicant
 
 
+@use_case
 def invite_member(moderator: User, *, email, name, organisation_id=None, new_organisation="",
                   sector="", role="member") -> User:
     """Create an approved account directly and email a set-password link."""
@@ -131,13 +138,15 @@ def invite_member(moderator: User, *, email, name, organisation_id=None, new_org
     user.reviewed_at = utcnow()
     user.reviewed_by_id = moderator.id
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
+    events.member_invited.send(user, actor=moderator)
     send_email(user.email, "You are invited to the Community of Practice forum", "invited",
                user=user, inviter=moderator, set_password_url=_set_password_url(user),
                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
     return user
 
 
+@use_case
 def create_user(email: str, role: str, name: str | None = None) -> tuple[User, str]:
     """For the CLI: an active account with `role` and a set-password link."""
     if role not in {"member", "moderator", "admin"}:
@@ -147,7 +156,7 @@ def create_user(email: str, role: str, name: str | None = None) -> tuple[User, s
     user.role = role
     user.status = "active"
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # the link names the user's id
     return user, _set_password_url(user)
 
 
@@ -159,6 +168,7 @@ def check_new_password(password: str, confirm: str) -> None:
         raise DomainError("The two passwords do not match.")
 
 
+@use_case
 def authenticate(email: str, password: str) -> User:
     """The active user with these credentials, or DomainError with a safe message."""
     user = find_user_by_email(email)
@@ -170,10 +180,10 @@ def authenticate(email: str, password: str) -> User:
     if user.status != "active":
         raise DomainError("The email address or password is not right.")
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
+@use_case
 def set_password_from_token(token: str, password: str, confirm: str) -> User:
     """Use a set/reset link once; raises DomainError if it is invalid, expired or used."""
     user, _ = tokens.read_token(tokens.SET_PASSWORD, token)
@@ -182,10 +192,10 @@ def set_password_from_token(token: str, password: str, confirm: str) -> User:
                           "Ask for a new one from the “Forgotten your password?” page.")
     check_new_password(password, confirm)
     user.set_password(password)
-    db.session.commit()
     return user
 
 
+@use_case
 def request_password_reset(email: str) -> None:
     """Email a reset link if the address belongs to an active member; silent otherwise."""
     user = find_user_by_email(email)
@@ -196,15 +206,16 @@ def request_password_reset(email: str) -> None:
                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
 
 
+@use_case
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     """Change a password after checking the current one."""
     if not user.check_password(current):
         raise DomainError("Your current password is not right.", field="current")
     check_new_password(new, confirm)
     user.set_password(new)
-    db.session.commit()
 
 
+@use_case
 def request_email_change(user: User, new_email: str, password: str) -> None:
     """Email a confirmation link to the new address; nothing changes until it is used."""
     if not user.check_password(password):
@@ -219,6 +230,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     # An address already in use gets no email and no error: the page must not reveal it.
 
 
+@use_case
 def confirm_email_change(token: str) -> User:
     """Apply an email change from its confirmation link."""
     user, payload = tokens.read_token(tokens.CONFIRM_EMAIL, token)
@@ -227,10 +239,10 @@ def confirm_email_change(token: str) -> User:
     if find_user_by_email(payload["email"]) is not None:
         raise DomainError("That email address is now in use by another account.")
     user.email = payload["email"]
-    db.session.commit()
     return user
 
 
+@use_case
 def update_profile(actor: User, user: User, *, display_name, job_role, organisation_id,
                    new_organisation="", sector="", bio, profile_visible) -> User:
     """Edit a profile (the member themselves, or an admin)."""
@@ -240,10 +252,11 @@ def update_profile(actor: User, user: User, *, display_name, job_role, organisat
     user.organisation = _organisation(organisation_id, new_organisation, sector)
     user.bio = bio
     user.profile_visible = profile_visible
-    db.session.commit()
+    events.profile_updated.send(user, actor=actor)
     return user
 
 
+@use_case
 def set_suspended(moderator: User, user: User, suspended: bool) -> User:
     """Suspend a member (they lose access at once) or reinstate them."""
     require(moderator, Action.SUSPEND_MEMBER)
@@ -254,10 +267,11 @@ def set_suspended(moderator: User, user: User, suspended: bool) -> User:
     if user.status not in {"active", "suspended"}:
         raise DomainError("Only members can be suspended.")
     user.status = "suspended" if suspended else "active"
-    db.session.commit()
+    (events.member_suspended if suspended else events.member_reinstated).send(user, actor=moderator)
     return user
 
 
+@use_case
 def set_role(admin: User, user: User, role: str) -> User:
     """Change a member's role."""
     require(admin, Action.MANAGE_ROLES)
@@ -265,18 +279,24 @@ def set_role(admin: User, user: User, role: str) -> User:
         raise DomainError("Unknown role.")
     if user.id == admin.id and role != "admin":
         raise DomainError("You cannot remove your own admin role.")
-    user.role = role
-    db.session.commit()
+    old_role, user.role = user.role, role
+    events.member_role_changed.send(user, actor=admin, old_role=old_role)
     return user
 
 
-def directory() -> list[Organisation]:
-    """Organisations with their members loaded (one query for each side, not per row)."""
-    return list(db.session.scalars(
-        db.select(Organisation).options(db.selectinload(Organisation.members))
-        .order_by(Organisation.name)))
+def directory(viewer) -> list[tuple[Organisation, list[User]]]:
+    """Every organisation with the active members `viewer` may see (two queries in all)."""
+    organisations = list(db.session.scalars(db.select(Organisation).order_by(Organisation.name)))
+    members: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+            db.select(User).where(visible(viewer, User), User.status == "active",
+                                  User.organisation_id.is_not(None))
+            .order_by(User.display_name, User.id)):
+        members.setdefault(user.organisation_id, []).append(user)
+    return [(organisation, members.get(organisation.id, [])) for organisation in organisations]
 
 
+@use_case
 def update_organisation(admin: User, organisation: Organisation, *, name, sector,
                         accreditation) -> Organisation:
     """Rename an organisation or change its sector or accreditation status."""
@@ -286,5 +306,5 @@ def update_organisation(admin: User, organisation: Organisation, *, name, sector
     if clash:
         raise DomainError("Another organisation already has that name.", field="name")
     organisation.name, organisation.sector, organisation.accreditation = name, sector, accreditation
-    db.session.commit()
+    events.organisation_updated.send(organisation, actor=admin)
     return organisation

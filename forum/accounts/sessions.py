@@ -3,10 +3,6 @@ from ..extensions import db, login_manager
 from .models import User
 
 
-def init(app) -> None:
-    """Nothing app-specific yet; the loader below is registered at import."""
-
-
 @login_manager.user_loader
 def load_user(session_id: str):
     """The user a session names, if their account is active and the stamp still matches.

@@ -4,11 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..forms_helpers import add_form_error
 from ..permissions import Action, require
 from ..validation import DomainError
+from ..web.forms import ActionForm, add_form_error
+from ..web.toolkit import require_action_form
 from . import bp, services
-from .forms import DeclineForm, EmptyForm, InviteForm, OrganisationForm, RoleForm
+from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm
 from .models import Organisation, User
 
 
@@ -24,15 +25,14 @@ def _pending_or_404(user_id: int) -> User:
 def applications():
     require(current_user, Action.REVIEW_APPLICATIONS)
     return render_template("accounts/applications.html",
-                           applicants=services.pending_applications(), form=EmptyForm())
+                           applicants=services.pending_applications(), form=ActionForm())
 
 
 @bp.post("/moderation/applications/<int:user_id>/approve")
 @login_required
 def approve(user_id):
     require(current_user, Action.REVIEW_APPLICATIONS)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     applicant = _pending_or_404(user_id)
     services.approve_application(current_user, applicant)
     flash(f"{applicant.display_name} is now a member and has been emailed a link to set "
@@ -101,7 +101,7 @@ def members():
     users = db.session.scalars(
         db.select(User).where(User.status.in_(["active", "suspended"]))
         .options(db.joinedload(User.organisation)).order_by(User.display_name))
-    return render_template("accounts/members.html", users=list(users), form=EmptyForm(),
+    return render_template("accounts/members.html", users=list(users), form=ActionForm(),
                            role_form=RoleForm())
 
 
@@ -126,8 +126,7 @@ def reinstate(user_id):
 
 def _set_suspended(user_id: int, suspended: bool):
     require(current_user, Action.SUSPEND_MEMBER)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     user = _user_or_404(user_id)
     try:
         services.set_suspended(current_user, user, suspended)

@@ -3,11 +3,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..forms_helpers import add_form_error
+from ..web.forms import ActionForm, add_form_error
 from ..permissions import Action, can, require
 from ..validation import DomainError
 from . import bp, services
-from .forms import (ChangeEmailForm, ChangePasswordForm, EmptyForm, ForgotPasswordForm, JoinForm,
+from .forms import (ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, JoinForm,
                     LoginForm, ProfileForm, SetPasswordForm)
 from .models import User
 
@@ -184,7 +184,7 @@ def _get_user_or_404(user_id: int) -> User:
 def profile(user_id):
     user = _get_user_or_404(user_id)
     require(current_user, Action.VIEW, user)
-    return render_template("accounts/profile.html", user=user, form=EmptyForm())
+    return render_template("accounts/profile.html", user=user, form=ActionForm())
 
 
 def _profile_form(user, formdata=None):
@@ -228,8 +228,8 @@ def edit_profile_post(user_id):
 @login_required
 def directory():
     require(current_user, Action.VIEW_DIRECTORY)
-    return render_template("accounts/directory.html", organisations=services.directory(),
-                           can=can)
+    return render_template("accounts/directory.html",
+                           organisations=services.directory(current_user))
 
 
 @bp.get("/privacy")

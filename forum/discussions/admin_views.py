@@ -3,17 +3,19 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..forms_helpers import add_form_error
 from ..permissions import Action, require
 from ..validation import DomainError
+from ..web.forms import add_form_error
+from ..web.toolkit import require_action_form
 from . import bp, services
-from .forms import CategoryForm, PreviewForm
+from .forms import CategoryForm
 from .models import Category, Thread
 
 
 @bp.get("/admin/categories")
 @login_required
 def categories():
+    """The admins' list of categories."""
     require(current_user, Action.MANAGE_CATEGORIES)
     return render_template("discussions/admin_categories.html",
                            categories=services.list_categories())
@@ -23,6 +25,7 @@ def categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def edit_category(category_id):
+    """Create or edit a category (admins)."""
     require(current_user, Action.MANAGE_CATEGORIES)
     category = None
     if category_id is not None:
@@ -47,12 +50,12 @@ def _flag_route(name, message, **flags):
     def view(thread_id):
         require(current_user, Action.MODERATE_THREAD)
         thread = db.session.get(Thread, thread_id) or abort(404)
-        if not PreviewForm().validate_on_submit():
-            abort(400)
+        require_action_form()
         services.set_thread_flags(current_user, thread, **flags)
         flash(message, "success")
         return redirect(url_for("discussions.thread", thread_id=thread.id))
     view.__name__ = f"{name}_thread"
+    view.__doc__ = f"{name.capitalize()} a thread (moderators)."
     bp.add_url_rule(f"/threads/<int:thread_id>/{name}", view_func=login_required(view),
                     methods=["POST"])
 

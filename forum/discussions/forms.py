@@ -5,39 +5,24 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..rendering import MAX_SOURCE_LENGTH
-from ..validation import BoundedNesting, PlainText, clean_line, clean_multiline
-
-BODY_HINT = f"{MAX_SOURCE_LENGTH:,}"
-
-
-def body_field(label="Message"):
-    """The Markdown body field every writing form shares."""
-    return TextAreaField(label, filters=[clean_multiline], validators=[
-        DataRequired(f"Enter your {label.lower()}."),
-        Length(max=MAX_SOURCE_LENGTH,
-               message=f"{label} must be {BODY_HINT} characters or fewer."),
-        PlainText(label, multiline=True), BoundedNesting()])
-
-
-def title_field():
-    return StringField("Title", filters=[clean_line], validators=[
-        DataRequired("Enter a title."),
-        Length(min=3, max=200, message="Title must be between 3 and 200 characters."),
-        PlainText("Title")])
+from ..validation import PlainText, clean_line, clean_multiline
+from ..web.forms import body_field, tags_field, title_field
 
 
 class ThreadForm(FlaskForm):
+    """Start a discussion: title, message, tags, files."""
+
     title = title_field()
     body = body_field()
-    # Names are checked by the service (forum.qa.services.parse_tags), shown on this field.
-    tags = StringField("Tags", filters=[clean_line], validators=[
-        Optional(), Length(max=400, message="Tags must be 400 characters or fewer in total."),
-        PlainText("Tags")])
-    # Files are checked by forum.resources.uploads.receive_all, shown on this field.
+    # Names are checked by the service (forum.tags.services.parse_tags), shown on this field.
+    tags = tags_field()
+    # Files are checked by forum.files.uploads.receive_all, shown on this field.
     attachments = MultipleFileField("Attach files")
 
 
 class ReplyForm(FlaskForm):
+    """Reply to a thread, with files."""
+
     body = body_field("Reply")
     attachments = MultipleFileField("Attach files")
 
@@ -64,5 +49,7 @@ class CategoryForm(FlaskForm):
 
 
 class PreviewForm(FlaskForm):
+    """The editor's Preview button: the text to render."""
+
     body = TextAreaField(filters=[clean_multiline], validators=[
         Length(max=MAX_SOURCE_LENGTH)])

@@ -1,12 +1,20 @@
-"""Categories, threads, posts and post revisions."""
+"""Categories, threads (with their tags), posts, post revisions and post attachments."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..database import SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
+from ..files.models import FileReference, StoredFile
+from ..tags.models import Tag
+
+thread_tag = Table(
+    "thread_tag", db.metadata,
+    Column("thread_id", ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Category(TimestampMixin, db.Model):
@@ -39,7 +47,7 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     # Questions and answers (forum/qa): a "question" ranks its replies as answers.
     kind: Mapped[str] = mapped_column(String(20), default="discussion",
                                       server_default="discussion")
-    # Anonymous question: author_id is kept, but only moderators are shown it (forum.qa.anonymity).
+    # Anonymous question: author_id is kept, but only moderators are shown it (bylines).
     is_anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     # use_alter: thread and post refer to each other, so this constraint is created last.
     # No ON DELETE: posts are soft-deleted (services clear this); a purge must clear it first.
@@ -49,6 +57,12 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     last_post_author: Mapped[User | None] = relationship(foreign_keys=[last_post_author_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=thread_tag, order_by=Tag.name)
+
+    @property
+    def concealed_author_id(self) -> int | None:
+        """The author no other member may be told of: an anonymous question's asker."""
+        return self.author_id if self.is_anonymous else None
 
     @property
     def reply_count(self) -> int:
@@ -78,6 +92,14 @@ class Post(TimestampMixin, SoftDeleteMixin, db.Model):
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    # "selectin": a whole page's attachments load in one query.
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="post", lazy="selectin", order_by="Attachment.position")
+
+    @property
+    def concealed_author_id(self) -> int | None:
+        """An anonymous asker's own posts in their thread would give them away."""
+        return self.thread.concealed_author_id
 
 
 class PostRevision(TimestampMixin, db.Model):
@@ -91,3 +113,18 @@ class PostRevision(TimestampMixin, db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
     editor: Mapped[User | None] = relationship()
+
+
+class Attachment(FileReference, TimestampMixin, db.Model):
+    """A file attached to a post. Loaded with every post (one extra query per page)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    stored_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="SET NULL"), index=True)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    post: Mapped[Post] = relationship(back_populates="attachments")
+    stored_file: Mapped[StoredFile | None] = relationship(lazy="joined")
+    uploader: Mapped[User | None] = relationship()

@@ -1,12 +1,22 @@
-"""Discussion rules: categories, starting threads, replying, editing, deleting."""
+"""Discussion rules: categories, starting threads, replying, editing, deleting, attachments.
+
+Use cases (decorated `@use_case`) commit once; the building blocks they share with other
+domains (`open_thread`, `add_reply`, `attach_uploads`) only add and flush, so Q&A and
+the resource library compose them inside their own single transaction.
+"""
 from flask import current_app
 
+from .. import events
+from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
-from ..permissions import Action, require
+from ..files.services import count_download, release, store_upload
+from ..permissions import Action, listed, require
 from ..rendering import render_markdown
+from ..tags.services import resolve_tags
+from ..transactions import use_case
 from ..validation import DomainError
-from .models import Category, Post, PostRevision, Thread
+from .models import Attachment, Category, Post, PostRevision, Thread
 
 
 def list_categories() -> list[Category]:
@@ -14,6 +24,7 @@ def list_categories() -> list[Category]:
     return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.name)))
 
 
+@use_case
 def save_category(admin, category: Category | None, *, name, description, position) -> Category:
     """Create (category=None) or update a category."""
     require(admin, Action.MANAGE_CATEGORIES)
@@ -22,54 +33,53 @@ def save_category(admin, category: Category | None, *, name, description, positi
         Category.id != (category.id if category else -1)))
     if clash:
         raise DomainError("A category with that name already exists.", field="name")
+    created = category is None
     category = category or Category()
     category.name, category.description, category.position = name, description, position
     db.session.add(category)
-    db.session.commit()
+    db.session.flush()
+    events.category_saved.send(category, actor=admin, created=created)
     return category
 
 
-def start_thread(author, category: Category, *, title: str, body: str, kind: str = "discussion",
-                 anonymous: bool = False, tags=None, attachments=None) -> Thread:
-    """Open a thread in `category` with `body` as its first post.
+# -- writing: building blocks -------------------------------------------------------------
 
-    `kind="question"` makes it a question (forum/qa); `anonymous` hides the asker from other
-    members; `tags` is a comma-separated string or list of tag names; `attachments` are
-    checked uploads (forum.resources.uploads.receive_all) for the first post.
+def open_thread(author, category: Category, *, title: str, body: str,
+                kind: str = "discussion", anonymous: bool = False, tags=None,
+                attachments=None) -> Thread:
+    """Add a thread with `body` as its first post (a building block: flushes, no commit).
+
+    `kind="question"` makes it a question (forum/qa); `anonymous` hides the asker from
+    other members; `tags` is a comma-separated string or list of tag names (checked before
+    anything is added); `attachments` are checked uploads for the first post.
     """
     require(author, Action.START_THREAD, category)
     now = utcnow()
+    tag_rows = resolve_tags(tags) if tags else []
     thread = Thread(category=category, author=author, title=title, created_at=now,
                     last_post_at=now, last_post_author=author, post_count=0, kind=kind,
-                    is_anonymous=anonymous)
-    if tags:
-        from ..qa.services import tag_thread  # Q&A owns tags; a late import avoids a cycle
-        tag_thread(thread, tags)  # checks the names first: a DomainError writes nothing
+                    is_anonymous=anonymous, tags=tag_rows)
     db.session.add(thread)
     post = _add_post(thread, author, body, now)
-    _attach(post, author, attachments)
+    attach_uploads(post, author, attachments)
     category.thread_count = Category.thread_count + 1
-    db.session.commit()
+    db.session.flush()
+    events.thread_created.send(thread, actor=author, post=post)
+    events.post_created.send(post, actor=author)
     return thread
 
 
-def reply(author, thread: Thread, *, body: str, attachments=None) -> Post:
-    """Add a reply at the end of `thread` (with checked uploads as `attachments`)."""
+def add_reply(author, thread: Thread, *, body: str, attachments=None) -> Post:
+    """Add a post at the end of `thread` (a building block: flushes, no commit)."""
     require(author, Action.REPLY, thread)
     # Lock the thread row (PostgreSQL) so two simultaneous replies get distinct numbers.
     db.session.execute(db.select(Thread.id).where(Thread.id == thread.id).with_for_update())
     db.session.refresh(thread)
     post = _add_post(thread, author, body, utcnow())
-    _attach(post, author, attachments)
-    db.session.commit()
+    attach_uploads(post, author, attachments)
+    db.session.flush()
+    events.post_created.send(post, actor=author)
     return post
-
-
-def _attach(post: Post, author, attachments) -> None:
-    """Attach files to a new post in the same transaction (forum/resources owns files)."""
-    if attachments:
-        from ..resources.services import attach_uploads  # a late import avoids a cycle
-        attach_uploads(post, author, attachments)
 
 
 def _add_post(thread: Thread, author, body: str, when) -> Post:
@@ -83,6 +93,39 @@ def _add_post(thread: Thread, author, body: str, when) -> Post:
     return post
 
 
+def attach_uploads(post: Post, uploader, uploads) -> list[Attachment]:
+    """Store checked uploads and attach them to a new post (a building block)."""
+    if not uploads:
+        return []
+    require(uploader, Action.ATTACH_FILES)
+    attachments = []
+    for position, upload in enumerate(uploads):
+        attachment = Attachment(post=post, position=position, stored_file=store_upload(upload),
+                                uploader=uploader, filename=upload.filename,
+                                kind=upload.filetype.key, size=upload.size,
+                                created_at=utcnow())
+        db.session.add(attachment)
+        attachments.append(attachment)
+    return attachments
+
+
+# -- writing: use cases -------------------------------------------------------------------
+
+@use_case
+def start_thread(author, category: Category, *, title: str, body: str, tags=None,
+                 attachments=None) -> Thread:
+    """Open a discussion thread in `category` (see `open_thread`)."""
+    return open_thread(author, category, title=title, body=body, tags=tags,
+                       attachments=attachments)
+
+
+@use_case
+def reply(author, thread: Thread, *, body: str, attachments=None) -> Post:
+    """Add a reply at the end of `thread` (with checked uploads as `attachments`)."""
+    return add_reply(author, thread, body=body, attachments=attachments)
+
+
+@use_case
 def edit_post(editor, post: Post, *, body: str, title: str | None = None,
               reason: str = "") -> Post:
     """Change a post's text, keeping the previous version as a revision."""
@@ -98,12 +141,14 @@ def edit_post(editor, post: Post, *, body: str, title: str | None = None,
         post.body_html = render_markdown(body)
         post.edited_at = utcnow()
         post.edited_by_id = editor.id
+        events.post_edited.send(post, actor=editor, reason=reason)
     if changed_title:
         post.thread.title = title
-    db.session.commit()
+        events.thread_edited.send(post.thread, actor=editor)
     return post
 
 
+@use_case
 def delete_post(actor, post: Post) -> Post:
     """Soft-delete a post: its place in the thread stays, its text is hidden."""
     require(actor, Action.DELETE_POST, post)
@@ -111,10 +156,11 @@ def delete_post(actor, post: Post) -> Post:
     post.deleted_by_id = actor.id
     if post.thread.accepted_post_id == post.id:  # a removed answer stops being the accepted one
         post.thread.accepted_post_id = None
-    db.session.commit()
+    events.post_deleted.send(post, actor=actor)
     return post
 
 
+@use_case
 def set_thread_flags(moderator, thread: Thread, *, locked: bool | None = None,
                      pinned: bool | None = None) -> Thread:
     """Lock/unlock or pin/unpin a thread."""
@@ -123,9 +169,36 @@ def set_thread_flags(moderator, thread: Thread, *, locked: bool | None = None,
         thread.is_locked = locked
     if pinned is not None:
         thread.is_pinned = pinned
-    db.session.commit()
+    events.thread_flags_changed.send(thread, actor=moderator, locked=locked, pinned=pinned)
     return thread
 
+
+@use_case
+def set_thread_tags(user, thread: Thread, raw) -> Thread:
+    """Replace the tags of `thread` (its starter or a moderator)."""
+    require(user, Action.TAG_THREAD, thread)
+    thread.tags = resolve_tags(raw)
+    events.thread_tags_changed.send(thread, actor=user)
+    return thread
+
+
+@use_case
+def delete_attachment(actor, attachment: Attachment) -> None:
+    """Remove an attachment from its post; the file goes once nothing else uses it."""
+    require(actor, Action.DELETE_ATTACHMENT, attachment)
+    stored = attachment.stored_file
+    events.attachment_removed.send(attachment, actor=actor)
+    db.session.delete(attachment)
+    release(stored)
+
+
+@use_case
+def record_attachment_download(attachment: Attachment) -> None:
+    """Count one download of an attachment."""
+    count_download(attachment)
+
+
+# -- reading --------------------------------------------------------------------------
 
 def revisions(post: Post) -> list[PostRevision]:
     """Earlier versions of a post, newest first."""
@@ -134,18 +207,15 @@ def revisions(post: Post) -> list[PostRevision]:
         .options(db.joinedload(PostRevision.editor)).order_by(PostRevision.id.desc())))
 
 
-# -- reading --------------------------------------------------------------------------
-
 def category_page_count(category: Category) -> int:
     """How many pages the category's thread list spans."""
     return max(1, -(-category.thread_count // current_app.config["THREADS_PER_PAGE"]))
 
 
-def category_page(category: Category, page: int) -> list[Thread]:
+def category_page(viewer, category: Category, page: int) -> list[Thread]:
     """Threads of a category for `page`: pinned first, then by latest activity."""
     per_page = current_app.config["THREADS_PER_PAGE"]
-    query = (db.select(Thread).where(Thread.category_id == category.id,
-                                     Thread.deleted_at.is_(None))
+    query = (db.select(Thread).where(Thread.category_id == category.id, listed(viewer, Thread))
              .options(db.joinedload(Thread.author), db.joinedload(Thread.last_post_author))
              .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
              .limit(per_page).offset((page - 1) * per_page))
@@ -153,10 +223,12 @@ def category_page(category: Category, page: int) -> list[Thread]:
 
 
 def thread_page(thread: Thread, page: int) -> list[Post]:
-    """The posts of `thread` on `page` (one query, authors and organisations included)."""
+    """The posts of `thread` on `page` (one query, authors and organisations included).
+
+    The caller has checked the viewer may see `thread`; its posts are seen where it is.
+    """
     per_page = current_app.config["POSTS_PER_PAGE"]
     first = (page - 1) * per_page + 1
-    from ..accounts.models import User
     query = (db.select(Post).where(Post.thread_id == thread.id,
                                    Post.number.between(first, first + per_page - 1))
              .options(db.joinedload(Post.author).joinedload(User.organisation))

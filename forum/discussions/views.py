@@ -2,96 +2,76 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.bylines import author_name
 from ..extensions import db, limiter
-from ..forms_helpers import add_form_error
 from ..permissions import Action, require
 from ..rendering import quote_markdown, render_markdown
 from ..validation import DomainError
+from ..web.forms import ActionForm, add_form_error
+from ..web.toolkit import (accepts_files, load_or_404, max_attachments, page_number,
+                           post_limit, receiving, require_action_form)
 from . import bp, services
 from .forms import EditPostForm, PreviewForm, ReplyForm, ThreadForm
 from .models import Category, Post, Thread
 
 
-def _post_limit():
-    from flask import current_app
-    return current_app.config["POST_RATE_LIMIT"]
-
-
-def get_visible_or_404(model, object_id):
-    """Load `model` by id, or 404 if it does not exist or the user may not see it."""
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    require(current_user, Action.VIEW, obj)
-    return obj
-
-
-def _page_number(pages: int) -> int:
-    raw = request.args.get("page", "1")
-    if raw == "last":
-        return pages
-    if not raw.isdigit() or not 1 <= int(raw) <= pages:
-        abort(404)
-    return int(raw)
-
-
 @bp.get("/forum")
 @login_required
 def index():
+    """The list of categories."""
     return render_template("discussions/index.html", categories=services.list_categories())
 
 
 @bp.get("/categories/<int:category_id>")
 @login_required
 def category(category_id):
-    category = get_visible_or_404(Category, category_id)
+    """One category's threads, pinned first, a page at a time."""
+    category = load_or_404(Category, category_id)
     pages = services.category_page_count(category)
-    page = _page_number(pages)
+    page = page_number(pages, allow_last=True)
     return render_template("discussions/category.html", category=category, page=page,
-                           pages=pages, threads=services.category_page(category, page))
+                           pages=pages,
+                           threads=services.category_page(current_user, category, page))
 
 
 @bp.get("/categories/<int:category_id>/new")
 @login_required
 def new_thread(category_id):
-    category = get_visible_or_404(Category, category_id)
-    require(current_user, Action.START_THREAD, category)
+    """The form for starting a thread in a category."""
+    category = load_or_404(Category, category_id, Action.START_THREAD)
     return render_template("discussions/new_thread.html", category=category, form=ThreadForm())
 
 
 @bp.post("/categories/<int:category_id>/new")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
+@accepts_files(max_attachments)
 def new_thread_post(category_id):
-    category = get_visible_or_404(Category, category_id)
-    require(current_user, Action.START_THREAD, category)
+    """Start a thread (with tags and attached files)."""
+    category = load_or_404(Category, category_id, Action.START_THREAD)
     form = ThreadForm()
     if form.validate_on_submit():
-        from ..resources.uploads import discard, receive_all  # files: forum/resources
-        uploads = []
         try:
-            uploads = receive_all(form.attachments.data, field="attachments")
-            thread = services.start_thread(current_user, category, title=form.title.data,
-                                           body=form.body.data, tags=form.tags.data,
-                                           attachments=uploads)
+            with receiving(form.attachments.data, field="attachments") as uploads:
+                thread = services.start_thread(current_user, category, title=form.title.data,
+                                               body=form.body.data, tags=form.tags.data,
+                                               attachments=uploads)
         except DomainError as error:  # e.g. a bad tag name or a refused file
-            db.session.rollback()
             add_form_error(form, error, "tags")
         else:
             return redirect(url_for("discussions.thread", thread_id=thread.id))
-        finally:
-            discard(uploads)
     return render_template("discussions/new_thread.html", category=category, form=form), 422
 
 
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id):
-    thread = get_visible_or_404(Thread, thread_id)
-    if thread.is_question:  # questions have their own page (forum/qa)
+    """A discussion thread, a page of posts at a time (questions have their own page)."""
+    thread = load_or_404(Thread, thread_id)
+    if thread.is_question:
         return redirect(url_for("qa.question", question_id=thread.id))
     pages = services.page_count(thread)
-    page = _page_number(pages)
+    page = page_number(pages, allow_last=True)
     return render_template("discussions/thread.html", thread=thread,
                            posts=services.thread_page(thread, page), page=page, pages=pages,
                            form=ReplyForm())
@@ -100,7 +80,8 @@ def thread(thread_id):
 @bp.get("/posts/<int:post_id>")
 @login_required
 def post(post_id):
-    post = get_visible_or_404(Post, post_id)
+    """Redirect to a post's place in its thread."""
+    post = load_or_404(Post, post_id)
     return redirect(url_for("discussions.thread", thread_id=post.thread_id,
                             page=services.page_of(post), _anchor=f"post-{post.number}"))
 
@@ -108,15 +89,14 @@ def post(post_id):
 @bp.get("/threads/<int:thread_id>/reply")
 @login_required
 def reply(thread_id):
-    thread = get_visible_or_404(Thread, thread_id)
-    require(current_user, Action.REPLY, thread)
+    """The reply form, optionally quoting a post (?quote=<post id>)."""
+    thread = load_or_404(Thread, thread_id, Action.REPLY)
     form = ReplyForm()
     quoted = None
     if request.args.get("quote", "").isdigit():
         quoted = db.session.get(Post, int(request.args["quote"]))
         if quoted is None or quoted.thread_id != thread.id or quoted.is_deleted:
             abort(404)
-        from ..qa.anonymity import author_name  # late import: forum.qa imports this module
         # viewer=None: the quote is published to everyone, so name only whom everyone may see.
         form.body.data = quote_markdown(quoted.body_source, author_name(quoted, None))
     return render_template("discussions/reply.html", thread=thread, form=form, quoted=quoted)
@@ -124,26 +104,23 @@ def reply(thread_id):
 
 @bp.post("/threads/<int:thread_id>/reply")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
+@accepts_files(max_attachments)
 def reply_post(thread_id):
-    thread = get_visible_or_404(Thread, thread_id)
-    require(current_user, Action.REPLY, thread)
+    """Post a reply (with attached files)."""
+    thread = load_or_404(Thread, thread_id, Action.REPLY)
     form = ReplyForm()
     if not form.validate_on_submit():
         return render_template("discussions/reply.html", thread=thread, form=form,
                                quoted=None), 422
-    from ..resources.uploads import discard, receive_all  # files: forum/resources
-    uploads = []
     try:
-        uploads = receive_all(form.attachments.data, field="attachments")
-        post = services.reply(current_user, thread, body=form.body.data, attachments=uploads)
+        with receiving(form.attachments.data, field="attachments") as uploads:
+            post = services.reply(current_user, thread, body=form.body.data,
+                                  attachments=uploads)
     except DomainError as error:  # a refused file: nothing is written
-        db.session.rollback()
         add_form_error(form, error, "attachments")
         return render_template("discussions/reply.html", thread=thread, form=form,
                                quoted=None), 422
-    finally:
-        discard(uploads)
     return redirect(url_for("discussions.thread", thread_id=thread.id,
                             page=services.page_of(post), _anchor=f"post-{post.number}"))
 
@@ -151,18 +128,18 @@ def reply_post(thread_id):
 @bp.get("/posts/<int:post_id>/edit")
 @login_required
 def edit(post_id):
-    post = get_visible_or_404(Post, post_id)
-    require(current_user, Action.EDIT_POST, post)
+    """The edit form for a post (and its thread's title, for the first post)."""
+    post = load_or_404(Post, post_id, Action.EDIT_POST)
     form = EditPostForm(data={"body": post.body_source, "title": post.thread.title})
     return render_template("discussions/edit.html", post=post, form=form)
 
 
 @bp.post("/posts/<int:post_id>/edit")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
 def edit_post(post_id):
-    post = get_visible_or_404(Post, post_id)
-    require(current_user, Action.EDIT_POST, post)
+    """Save an edit; the earlier text is kept in the post's history."""
+    post = load_or_404(Post, post_id, Action.EDIT_POST)
     form = EditPostForm()
     if form.validate_on_submit():
         try:
@@ -180,18 +157,17 @@ def edit_post(post_id):
 @bp.get("/posts/<int:post_id>/delete")
 @login_required
 def delete(post_id):
-    post = get_visible_or_404(Post, post_id)
-    require(current_user, Action.DELETE_POST, post)
-    return render_template("discussions/delete.html", post=post, form=PreviewForm())
+    """Ask to confirm removing a post."""
+    post = load_or_404(Post, post_id, Action.DELETE_POST)
+    return render_template("discussions/delete.html", post=post, form=ActionForm())
 
 
 @bp.post("/posts/<int:post_id>/delete")
 @login_required
 def delete_post(post_id):
-    post = get_visible_or_404(Post, post_id)
-    require(current_user, Action.DELETE_POST, post)
-    if not PreviewForm().validate_on_submit():
-        abort(400)
+    """Remove a post (its place in the thread stays)."""
+    post = load_or_404(Post, post_id, Action.DELETE_POST)
+    require_action_form()
     services.delete_post(current_user, post)
     flash("The post was removed.", "success")
     return redirect(url_for("discussions.post", post_id=post.id))
@@ -200,8 +176,8 @@ def delete_post(post_id):
 @bp.get("/posts/<int:post_id>/history")
 @login_required
 def history(post_id):
-    post = get_visible_or_404(Post, post_id)
-    require(current_user, Action.VIEW_HISTORY, post)
+    """Earlier versions of a post (its author and moderators)."""
+    post = load_or_404(Post, post_id, Action.VIEW_HISTORY)
     return render_template("discussions/history.html", post=post,
                            revisions=services.revisions(post))
 

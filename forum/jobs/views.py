@@ -2,9 +2,10 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..accounts.forms import EmptyForm
 from ..extensions import db
 from ..permissions import Action, require
+from ..web.forms import ActionForm
+from ..web.toolkit import require_action_form
 from . import bp, queue
 from .models import FAILED, Job
 
@@ -21,15 +22,14 @@ def _failed_job_or_404(job_id: int) -> Job:
 def jobs():
     require(current_user, Action.MANAGE_JOBS)
     return render_template("jobs/jobs.html", jobs=queue.outstanding(), counts=queue.counts(),
-                           form=EmptyForm())
+                           form=ActionForm())
 
 
 @bp.post("/admin/jobs/<int:job_id>/retry")
 @login_required
 def retry(job_id):
     require(current_user, Action.MANAGE_JOBS)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     job = queue.retry(_failed_job_or_404(job_id))
     flash(f"Job {job.id} ({job.kind}) will be tried again.", "success")
     return redirect(url_for("jobs.jobs"))
@@ -39,8 +39,7 @@ def retry(job_id):
 @login_required
 def discard(job_id):
     require(current_user, Action.MANAGE_JOBS)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_action_form()
     job = _failed_job_or_404(job_id)
     description = f"Job {job.id} ({job.kind})"
     queue.discard(job)

@@ -1,14 +1,15 @@
 """Forms for asking, answering, commenting, tagging and moderating questions (shape only)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..discussions.forms import body_field, title_field
 from ..rendering import MAX_SOURCE_LENGTH
+from ..tags.models import TAG_MAX_LENGTH
+from ..tags.services import parse_tags
 from ..validation import DomainError, PlainText, clean_line, clean_multiline
-from .models import COMMENT_MAX_LENGTH, TAG_MAX_LENGTH
-from .services import KINDS, parse_tags
+from ..web.forms import body_field, title_field
+from .models import COMMENT_MAX_LENGTH
 
 TAGS_HINT = ("Up to 5, separated by commas, for example: menopause, policy. Use existing tags "
              "where you can; letters, numbers, spaces and hyphens only.")
@@ -22,12 +23,15 @@ def _valid_tags(form, field):
 
 
 def tags_field(label="Tags"):
+    """Tags checked as the form is validated, so the ask form can show their errors."""
     return StringField(label, filters=[clean_line], validators=[
         Length(max=400, message="Tags must be 400 characters or fewer in total."),
         PlainText(label), _valid_tags])
 
 
 class AskForm(FlaskForm):
+    """Ask a question: category, title, details, tags, anonymity."""
+
     category_id = SelectField("Category", coerce=int, validate_choice=False, validators=[
         DataRequired("Choose a category.")])
     title = title_field()
@@ -52,11 +56,15 @@ class AskForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
+    """Answer a question, with files."""
+
     body = body_field("Answer")
     attachments = MultipleFileField("Attach files")
 
 
 class CommentForm(FlaskForm):
+    """A short plain-text comment under a question or answer."""
+
     body = TextAreaField("Comment", filters=[clean_multiline], validators=[
         DataRequired("Enter your comment."),
         Length(max=COMMENT_MAX_LENGTH,
@@ -65,10 +73,14 @@ class CommentForm(FlaskForm):
 
 
 class TagsForm(FlaskForm):
+    """A thread's tags."""
+
     tags = tags_field()
 
 
 class RenameTagForm(FlaskForm):
+    """Moderators: rename a tag."""
+
     name = StringField("New name", filters=[clean_line], validators=[
         DataRequired("Enter the new name."),
         Length(max=TAG_MAX_LENGTH, message=f"Tags must be {TAG_MAX_LENGTH} characters or fewer."),
@@ -76,16 +88,9 @@ class RenameTagForm(FlaskForm):
 
 
 class MergeTagForm(FlaskForm):
+    """Moderators: merge a tag into another."""
+
     target = StringField("Merge into tag", filters=[clean_line], validators=[
         DataRequired("Enter the tag to merge into."),
         Length(max=TAG_MAX_LENGTH, message=f"Tags must be {TAG_MAX_LENGTH} characters or fewer."),
         PlainText("Merge into tag")])
-
-
-class ConvertForm(FlaskForm):
-    kind = RadioField("Type", choices=list(KINDS.items()), validators=[
-        DataRequired("Choose question or discussion.")])
-
-
-class ActionForm(FlaskForm):
-    """A bare form for buttons that post (votes, accepting, deleting): the CSRF token only."""

@@ -1,19 +1,17 @@
-"""Questions and answers: helpful votes, comments under posts, and tags on threads.
+"""Questions and answers: helpful votes and comments under posts.
 
 A question is a `Thread` with `kind == "question"`; its answers are its replies (posts
 numbered 2 and up). The thread and post columns Q&A needs (`kind`, `is_anonymous`,
 `accepted_post_id`, `helpful_count`) live on those models in forum/discussions/models.py.
 """
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..database import SoftDeleteMixin, TimestampMixin
 from ..discussions.models import Post, Thread
 from ..extensions import db
 
-TAG_MAX_LENGTH = 30
-TAGS_PER_THREAD = 5
 COMMENT_MAX_LENGTH = 600
 
 # Question lists filter on kind and sort by activity.
@@ -43,23 +41,7 @@ class Comment(TimestampMixin, SoftDeleteMixin, db.Model):
     post: Mapped[Post] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
-
-thread_tag = Table(
-    "thread_tag", db.metadata,
-    Column("thread_id", ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-
-
-class Tag(TimestampMixin, db.Model):
-    """A topic label: lowercase letters, digits, spaces and hyphens (see services.normalise_tag)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(TAG_MAX_LENGTH), unique=True)
-
-    # `Thread.tags` (alphabetical) comes from this backref, so discussions need not know tags.
-    threads: Mapped[list[Thread]] = relationship(
-        secondary=thread_tag, backref=backref("tags", order_by="Tag.name"))
-
-    def __repr__(self) -> str:
-        return f"<Tag {self.name!r}>"
+    @property
+    def concealed_author_id(self) -> int | None:
+        """An anonymous asker's comments in their own thread would give them away."""
+        return self.post.thread.concealed_author_id

@@ -1,8 +1,9 @@
 """Q&A rules: asking, answering, helpful votes, accepting, comments, tags, lists, similar titles.
 
-Plain functions: plain arguments in, model out, at most one commit. Rule breaches a member
-can cause (a removed post, their own post, a duplicate) raise `DomainError` with a message
-meant for them; authority is checked with `require`, as everywhere else.
+Use cases commit once (`@use_case`); asking and answering compose the discussions'
+building blocks (`open_thread`, `add_reply`) inside that one transaction. Rule breaches a
+member can cause (a removed post, their own post, a duplicate) raise `DomainError` with a
+message meant for them; authority is checked with `require`, as everywhere else.
 """
 import re
 from dataclasses import dataclass
@@ -12,17 +13,19 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import events
 from ..accounts.models import User
 from ..database import utcnow
 from ..discussions import services as discussions
-from ..discussions.models import Category, Post, Thread
+from ..discussions.models import Category, Post, Thread, thread_tag
 from ..extensions import db
-from ..permissions import Action, can, is_staff, require
+from ..permissions import Action, can, is_staff, listed, require
 from ..rendering import linkify_plain_text
+from ..tags.models import Tag
+from ..tags.services import parse_tags
+from ..transactions import use_case
 from ..validation import DomainError
-from .models import COMMENT_MAX_LENGTH, Comment, HelpfulVote, Tag, thread_tag
-from .tags import (  # noqa: F401  (re-exported: callers use services.<name>)
-    normalise_tag, parse_tags, tag_thread, set_thread_tags, find_tag, list_tags, rename_tag, merge_tags)
+from .models import COMMENT_MAX_LENGTH, Comment, HelpfulVote
 
 QUESTION, DISCUSSION = "question", "discussion"
 KINDS = {QUESTION: "Question", DISCUSSION: "Discussion"}
@@ -41,6 +44,7 @@ class DuplicateSubmission(DomainError):
 
 # -- asking and answering ---------------------------------------------------------------
 
+@use_case
 def ask(author, category: Category, *, title: str, body: str, tags="",
         anonymous: bool = False) -> Thread:
     """Post a question. Asking the same title twice within minutes returns the first one."""
@@ -52,10 +56,11 @@ def ask(author, category: Category, *, title: str, body: str, tags="",
                              Thread.created_at >= utcnow() - DUPLICATE_WINDOW))
     if recent is not None:
         raise DuplicateSubmission("You have just asked this question.", recent)
-    return discussions.start_thread(author, category, title=title, body=body, kind=QUESTION,
-                                    anonymous=anonymous, tags=tags)
+    return discussions.open_thread(author, category, title=title, body=body, kind=QUESTION,
+                                   anonymous=anonymous, tags=tags)
 
 
+@use_case
 def answer(author, question: Thread, *, body: str, attachments=None) -> Post:
     """Add an answer to `question`. Posting the same answer twice returns the first one."""
     if not question.is_question:
@@ -70,7 +75,7 @@ def answer(author, question: Thread, *, body: str, attachments=None) -> Post:
         .order_by(Post.number.desc()).limit(1))
     if latest is not None and latest.body_source == body:
         raise DuplicateSubmission("You have already posted this answer.", latest)
-    return discussions.reply(author, question, body=body, attachments=attachments)
+    return discussions.add_reply(author, question, body=body, attachments=attachments)
 
 
 # -- helpful votes ----------------------------------------------------------------------
@@ -85,10 +90,12 @@ def _check_votable(user, post: Post) -> None:
 
 
 def has_voted(user, post: Post) -> bool:
+    """Has `user` marked `post` helpful?"""
     return db.session.scalar(select(HelpfulVote.id).where(
         HelpfulVote.post_id == post.id, HelpfulVote.user_id == user.id)) is not None
 
 
+@use_case
 def vote(user, post: Post) -> Post:
     """Mark `post` helpful for `user` (once: a repeat is a no-op)."""
     require(user, Action.VIEW, post)
@@ -96,16 +103,20 @@ def vote(user, post: Post) -> Post:
     require(user, Action.VOTE, post)
     if has_voted(user, post):
         return post
-    db.session.add(HelpfulVote(post_id=post.id, user_id=user.id))
-    post.helpful_count = Post.helpful_count + 1  # in SQL, so concurrent votes add up
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: a duplicate undoes only itself
+            db.session.add(HelpfulVote(post_id=post.id, user_id=user.id))
+            db.session.flush()
     except IntegrityError:  # the same member voting twice at once: the first vote stands
-        db.session.rollback()
+        return post
+    post.helpful_count = Post.helpful_count + 1  # in SQL, so concurrent votes add up
+    db.session.flush()
     db.session.refresh(post)
+    events.vote_changed.send(post, actor=user, helpful=True)
     return post
 
 
+@use_case
 def withdraw_vote(user, post: Post) -> Post:
     """Take back `user`'s helpful vote on `post` (a no-op if there is none)."""
     require(user, Action.VIEW, post)
@@ -115,13 +126,15 @@ def withdraw_vote(user, post: Post) -> Post:
         HelpfulVote.post_id == post.id, HelpfulVote.user_id == user.id)).rowcount
     if deleted:
         post.helpful_count = Post.helpful_count - deleted
-    db.session.commit()
+        db.session.flush()
+        events.vote_changed.send(post, actor=user, helpful=False)
     db.session.refresh(post)
     return post
 
 
 # -- accepting --------------------------------------------------------------------------
 
+@use_case
 def accept_answer(user, answer_post: Post) -> Post:
     """Mark `answer_post` as the accepted answer of its question (replacing any earlier one)."""
     require(user, Action.VIEW, answer_post)
@@ -132,10 +145,11 @@ def accept_answer(user, answer_post: Post) -> Post:
         raise DomainError("This answer has been removed, so it cannot be accepted.")
     require(user, Action.ACCEPT_ANSWER, answer_post)
     question.accepted_post_id = answer_post.id
-    db.session.commit()
+    events.answer_accepted.send(answer_post, actor=user)
     return answer_post
 
 
+@use_case
 def withdraw_acceptance(user, question: Thread) -> Thread:
     """Un-accept the accepted answer of `question` (a no-op if none is accepted)."""
     require(user, Action.VIEW, question)
@@ -144,7 +158,7 @@ def withdraw_acceptance(user, question: Thread) -> Thread:
     accepted = db.session.get(Post, question.accepted_post_id)
     require(user, Action.ACCEPT_ANSWER, accepted)
     question.accepted_post_id = None
-    db.session.commit()
+    events.acceptance_withdrawn.send(question, actor=user)
     return question
 
 
@@ -155,6 +169,7 @@ def render_comment(text: str) -> str:
     return linkify_plain_text(text)
 
 
+@use_case
 def add_comment(author, post: Post, *, body: str) -> Comment:
     """Add a short comment under a question or answer."""
     require(author, Action.VIEW, post)
@@ -175,20 +190,24 @@ def add_comment(author, post: Post, *, body: str) -> Comment:
         raise DuplicateSubmission("You have already posted this comment.", duplicate)
     comment = Comment(post=post, author=author, body=body, body_html=render_comment(body))
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
+    events.comment_added.send(comment, actor=author)
     return comment
 
 
+@use_case
 def delete_comment(actor, comment: Comment) -> Comment:
+    """Remove a comment (its author or a moderator)."""
     require(actor, Action.DELETE_COMMENT, comment)
     comment.deleted_at = utcnow()
     comment.deleted_by_id = actor.id
-    db.session.commit()
+    events.comment_deleted.send(comment, actor=actor)
     return comment
 
 
 # -- moderation -------------------------------------------------------------------------
 
+@use_case
 def convert_thread(moderator, thread: Thread, kind: str) -> Thread:
     """Turn a discussion into a question or back. A discussion has no accepted answer."""
     require(moderator, Action.CONVERT_THREAD, thread)
@@ -199,7 +218,7 @@ def convert_thread(moderator, thread: Thread, kind: str) -> Thread:
     thread.kind = kind
     if kind == DISCUSSION:
         thread.accepted_post_id = None
-    db.session.commit()
+    events.thread_converted.send(thread, actor=moderator, kind=kind)
     return thread
 
 
@@ -239,7 +258,7 @@ def question_page(question: Thread, viewer) -> QuestionPage:
 
     comments: dict[int, list[Comment]] = {}
     comment_query = (select(Comment).join(Post, Post.id == Comment.post_id)
-                     .where(Post.thread_id == question.id, Comment.deleted_at.is_(None))
+                     .where(Post.thread_id == question.id, listed(viewer, Comment))
                      .options(joinedload(Comment.author))
                      .order_by(Comment.created_at, Comment.id))
     for comment in db.session.scalars(comment_query):
@@ -285,7 +304,7 @@ def question_list(viewer, *, show="all", sort="activity", category_id=None, tag=
                   page=1, per_page=25) -> tuple[list[QuestionRow], int, int]:
     """Questions for a list page: (rows, total, pages). Costs three queries at any length."""
     opening = Post.__table__.alias("opening")
-    conditions = [Thread.kind == QUESTION, Thread.deleted_at.is_(None)]
+    conditions = [Thread.kind == QUESTION, listed(viewer, Thread)]
     if category_id:
         conditions.append(Thread.category_id == category_id)
     if tag is not None:
@@ -320,9 +339,9 @@ def question_list(viewer, *, show="all", sort="activity", category_id=None, tag=
     return rows, total, pages
 
 
-def tagged_threads(tag: Tag, *, page=1, per_page=25) -> tuple[list[QuestionRow], int, int]:
+def tagged_threads(viewer, tag: Tag, *, page=1, per_page=25) -> tuple[list[QuestionRow], int, int]:
     """Questions and discussions carrying `tag`, latest activity first."""
-    conditions = [Thread.deleted_at.is_(None),
+    conditions = [listed(viewer, Thread),
                   exists().where(thread_tag.c.thread_id == Thread.id,
                                  thread_tag.c.tag_id == tag.id)]
     total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
@@ -368,7 +387,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def similar_questions(title: str, *, exclude_id: int | None = None,
+def similar_questions(viewer, title: str, *, exclude_id: int | None = None,
                       limit: int = SIMILAR_LIMIT) -> list[QuestionRow]:
     """Up to `limit` questions whose titles share the most words with `title`.
 
@@ -383,7 +402,7 @@ def similar_questions(title: str, *, exclude_id: int | None = None,
                  for word in words), start=0)
     needed = max(1, (len(words) + 1) // 3)  # longer titles must share more words
     query = (select(Thread, _answer_count())
-             .where(Thread.kind == QUESTION, Thread.deleted_at.is_(None), score >= needed)
+             .where(Thread.kind == QUESTION, listed(viewer, Thread), score >= needed)
              .order_by(score.desc(), Thread.accepted_post_id.is_(None), Thread.last_post_at.desc())
              .limit(limit))
     if exclude_id:
@@ -392,4 +411,5 @@ def similar_questions(title: str, *, exclude_id: int | None = None,
 
 
 def visible_categories(user) -> list[Category]:
+    """The categories `user` may start a question in."""
     return [c for c in discussions.list_categories() if can(user, Action.START_THREAD, c)]

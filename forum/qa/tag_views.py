@@ -3,16 +3,18 @@ rename and merge."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..discussions import services as discussions
 from ..discussions.models import Thread
-from ..discussions.views import get_visible_or_404
-from ..extensions import db
-from ..forms_helpers import add_form_error
 from ..permissions import Action, require
+from ..tags import services as tags
+from ..tags.models import Tag
 from ..validation import DomainError
+from ..web.forms import add_form_error
+from ..web.toolkit import load_or_404, page_number
 from . import bp, services
 from .forms import MergeTagForm, RenameTagForm, TagsForm
-from .models import Tag
-from .views import _page_number
+from .tags import list_tags
+
 
 def _thread_url(thread: Thread) -> str:
     if thread.is_question:
@@ -23,8 +25,8 @@ def _thread_url(thread: Thread) -> str:
 @bp.get("/threads/<int:thread_id>/tags")
 @login_required
 def edit_tags(thread_id):
-    thread = get_visible_or_404(Thread, thread_id)
-    require(current_user, Action.TAG_THREAD, thread)
+    """The form for a thread's tags."""
+    thread = load_or_404(Thread, thread_id, Action.TAG_THREAD)
     form = TagsForm(formdata=None, data={"tags": ", ".join(tag.name for tag in thread.tags)})
     return render_template("qa/edit_tags.html", thread=thread, form=form,
                            thread_url=_thread_url(thread))
@@ -33,14 +35,13 @@ def edit_tags(thread_id):
 @bp.post("/threads/<int:thread_id>/tags")
 @login_required
 def edit_tags_post(thread_id):
-    thread = get_visible_or_404(Thread, thread_id)
-    require(current_user, Action.TAG_THREAD, thread)
+    """Save a thread's tags."""
+    thread = load_or_404(Thread, thread_id, Action.TAG_THREAD)
     form = TagsForm()
     if form.validate_on_submit():
         try:
-            services.set_thread_tags(current_user, thread, form.tags.data or "")
+            discussions.set_thread_tags(current_user, thread, form.tags.data or "")
         except DomainError as error:
-            db.session.rollback()
             add_form_error(form, error, "tags")
         else:
             flash("Tags saved.", "success")
@@ -49,14 +50,15 @@ def edit_tags_post(thread_id):
                            thread_url=_thread_url(thread)), 422
 
 
-@bp.get("/tags")
+@bp.get("/tags", endpoint="tags")
 @login_required
-def tags():
-    return render_template("qa/tags.html", tags=services.list_tags())
+def tags_index():
+    """Every tag, most used first."""
+    return render_template("qa/tags.html", tags=list_tags(current_user))
 
 
 def _tag_or_404(name: str) -> Tag:
-    tag = services.find_tag(name)
+    tag = tags.find_tag(name)
     if tag is None:
         abort(404)
     return tag
@@ -65,12 +67,13 @@ def _tag_or_404(name: str) -> Tag:
 @bp.get("/tags/<name>")
 @login_required
 def tag(name):
+    """The threads carrying one tag."""
     tag = _tag_or_404(name)
     if tag.name != name:
         return redirect(url_for("qa.tag", name=tag.name))
-    page = _page_number()
+    page = page_number()
     rows, total, pages = services.tagged_threads(
-        tag, page=page, per_page=current_app.config["THREADS_PER_PAGE"])
+        current_user, tag, page=page, per_page=current_app.config["THREADS_PER_PAGE"])
     if page > pages:
         abort(404)
     return render_template("qa/tag.html", tag=tag, rows=rows, total=total, page=page,
@@ -87,6 +90,7 @@ def _render_manage(tag, rename_form=None, merge_form=None, status=200):
 @bp.get("/tags/<name>/manage")
 @login_required
 def manage_tag(name):
+    """Moderators: rename or merge a tag."""
     require(current_user, Action.MANAGE_TAGS)
     return _render_manage(_tag_or_404(name))
 
@@ -94,14 +98,14 @@ def manage_tag(name):
 @bp.post("/tags/<name>/rename")
 @login_required
 def rename_tag(name):
+    """Moderators: rename a tag."""
     require(current_user, Action.MANAGE_TAGS)
     tag = _tag_or_404(name)
     form = RenameTagForm()
     if form.validate_on_submit():
         try:
-            services.rename_tag(current_user, tag, form.name.data)
+            tags.rename_tag(current_user, tag, form.name.data)
         except DomainError as error:
-            db.session.rollback()
             add_form_error(form, error, "name")
         else:
             flash(f"Tag renamed to “{tag.name}”.", "success")
@@ -112,17 +116,18 @@ def rename_tag(name):
 @bp.post("/tags/<name>/merge")
 @login_required
 def merge_tag(name):
+    """Moderators: merge a tag into another."""
     require(current_user, Action.MANAGE_TAGS)
     tag = _tag_or_404(name)
     form = MergeTagForm()
     if form.validate_on_submit():
-        target = services.find_tag(form.target.data)
+        target = tags.find_tag(form.target.data)
         if target is None:
             form.target.errors = [f"There is no tag “{form.target.data}”."]
         else:
             source_name = tag.name
             try:
-                services.merge_tags(current_user, tag, target)
+                tags.merge_tags(current_user, tag, target)
             except DomainError as error:
                 add_form_error(form, error, "target")
             else:

@@ -1,44 +1,25 @@
 """Member pages for questions and answers: lists, asking, the question page, votes, tags."""
-from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..discussions import services as discussions
 from ..discussions.models import Category, Post, Thread
-from ..discussions.views import get_visible_or_404
 from ..extensions import db, limiter
-from ..forms_helpers import add_form_error
 from ..permissions import Action, require
+from ..tags.services import find_tag
 from ..validation import DomainError
+from ..web.forms import add_form_error
+from ..web.toolkit import (QueryArgs, accepts_files, load_or_404, max_attachments,
+                           page_number, post_limit, receiving, require_action_form, wants_json)
 from . import bp, services
-from .forms import TAGS_HINT, ActionForm, AnswerForm, AskForm, CommentForm
+from .forms import TAGS_HINT, AnswerForm, AskForm, CommentForm
 from .models import Comment
 from .services import DuplicateSubmission
-
-
-def _post_limit():
-    return current_app.config["POST_RATE_LIMIT"]
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) \
-        == "application/json"
-
-
-def _require_action_form():
-    """Buttons that post carry only a CSRF token; anything else is a bad request."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+from .tags import list_tags
 
 
 def _post_url(post: Post) -> str:
     return url_for("qa.question", question_id=post.thread_id, _anchor=f"post-{post.number}")
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(404)
-    return int(raw)
 
 
 # -- lists ------------------------------------------------------------------------------
@@ -46,15 +27,15 @@ def _page_number() -> int:
 @bp.get("/questions")
 @login_required
 def questions():
-    show = request.args.get("show", "all")
-    sort = request.args.get("sort", "activity")
-    show = show if show in services.SHOW else "all"
-    sort = sort if sort in services.SORT else "activity"
-    category_id = request.args.get("category", "")
-    category = db.session.get(Category, int(category_id)) if category_id.isdigit() else None
-    tag_name = request.args.get("tag", "").strip()
-    tag = services.find_tag(tag_name) if tag_name else None
-    page = _page_number()
+    """Questions, filtered (unanswered, mine, ...) and sorted."""
+    args = QueryArgs()
+    show = args.choice("show", services.SHOW, "all")
+    sort = args.choice("sort", services.SORT, "activity")
+    category_id = args.id("category")
+    category = db.session.get(Category, category_id) if category_id else None
+    tag_name = args.text("tag")
+    tag = find_tag(tag_name) if tag_name else None
+    page = page_number()
     rows, total, pages = [], 0, 1
     if not tag_name or tag is not None:
         rows, total, pages = services.question_list(
@@ -70,7 +51,7 @@ def questions():
     return render_template("qa/questions.html", rows=rows, total=total, page=page, pages=pages,
                            show=show, sort=sort, category=category, tag=tag,
                            tag_name=tag_name, filters=filters,
-                           categories=services.discussions.list_categories(),
+                           categories=discussions.list_categories(),
                            shows=services.SHOW, sorts=services.SORT)
 
 
@@ -84,17 +65,18 @@ def _ask_form(formdata=True) -> AskForm:
 
 def _render_ask(form, status=200):
     return render_template("qa/ask.html", form=form, tags_hint=TAGS_HINT,
-                           popular_tags=[tag for tag, n in services.list_tags()[:12] if n]), status
+                           popular_tags=[tag for tag, n in list_tags(current_user)[:12] if n]), status
 
 
 @bp.get("/questions/ask")
 @login_required
 def ask():
+    """The ask-a-question form."""
     require(current_user, Action.START_THREAD)
     form = _ask_form(formdata=False)
-    category = request.args.get("category", "")
-    if category.isdigit():
-        form.category_id.data = int(category)
+    category_id = QueryArgs().id("category")
+    if category_id:
+        form.category_id.data = category_id
     return _render_ask(form)
 
 
@@ -108,15 +90,16 @@ def ask_change():
 
 @bp.post("/questions/ask")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
 def ask_post():
+    """Post a question (after offering similar ones, without JavaScript)."""
     require(current_user, Action.START_THREAD)
     form = _ask_form()
     if not form.validate_on_submit():
         return _render_ask(form, 422)
     # qa.js puts the title it already offered similar questions for in similar_checked.
     if not (form.confirmed.data or form.similar_checked.data == form.title.data):
-        similar = services.similar_questions(form.title.data)
+        similar = services.similar_questions(current_user, form.title.data)
         if similar:  # no JavaScript: offer them on a review step before posting
             return render_template("qa/ask_review.html", form=form, similar=similar)
     category = db.session.get(Category, form.category_id.data)
@@ -128,7 +111,6 @@ def ask_post():
         flash(str(duplicate), "info")
         return redirect(url_for("qa.question", question_id=duplicate.existing.id))
     except DomainError as error:
-        db.session.rollback()
         add_form_error(form, error, "title")
         return _render_ask(form, 422)
     flash("Your question is posted.", "success")
@@ -140,8 +122,8 @@ def ask_post():
 def similar():
     """Questions with titles like ?title=... (JSON for the ask form's live suggestions)."""
     require(current_user, Action.START_THREAD)
-    title = request.args.get("title", "")[:200]
-    rows = services.similar_questions(title)
+    title = QueryArgs().text("title", 200)
+    rows = services.similar_questions(current_user, title)
     return jsonify(questions=[{
         "title": row.thread.title,
         "url": url_for("qa.question", question_id=row.thread.id),
@@ -174,7 +156,8 @@ def _render_question(question: Thread, *, answer_form=None, comment_form=None,
 @bp.get("/questions/<int:question_id>")
 @login_required
 def question(question_id):
-    question = get_visible_or_404(Thread, question_id)
+    """A question with its answers (accepted first, then most helpful) and comments."""
+    question = load_or_404(Thread, question_id)
     if not question.is_question:
         return redirect(url_for("discussions.thread", thread_id=question.id))
     return _render_question(question)
@@ -182,30 +165,27 @@ def question(question_id):
 
 @bp.post("/questions/<int:question_id>/answers")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
+@accepts_files(max_attachments)
 def answer_post(question_id):
-    question = get_visible_or_404(Thread, question_id)
+    """Post an answer (with attached files)."""
+    question = load_or_404(Thread, question_id)
     if not question.is_question:
         abort(404)
     require(current_user, Action.REPLY, question)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_question(question, answer_form=form, status=422)
-    from ..resources.uploads import discard, receive_all  # files: forum/resources
-    uploads = []
     try:
-        uploads = receive_all(form.attachments.data, field="attachments")
-        answer = services.answer(current_user, question, body=form.body.data,
-                                 attachments=uploads)
+        with receiving(form.attachments.data, field="attachments") as uploads:
+            answer = services.answer(current_user, question, body=form.body.data,
+                                     attachments=uploads)
     except DuplicateSubmission as duplicate:
         flash(str(duplicate), "info")
         return redirect(_post_url(duplicate.existing))
     except DomainError as error:  # a refused file or a broken rule: nothing is written
-        db.session.rollback()
         add_form_error(form, error, "body")
         return _render_question(question, answer_form=form, status=422)
-    finally:
-        discard(uploads)
     flash("Your answer is posted. Thank you for helping.", "success")
     return redirect(_post_url(answer))
 
@@ -213,7 +193,7 @@ def answer_post(question_id):
 # -- helpful votes ----------------------------------------------------------------------
 
 def _vote_response(post: Post, voted: bool, message: str):
-    if _wants_json():
+    if wants_json():
         return jsonify(voted=voted, count=post.helpful_count, message=message,
                        action=url_for("qa.withdraw_vote" if voted else "qa.vote",
                                       post_id=post.id))
@@ -222,7 +202,7 @@ def _vote_response(post: Post, voted: bool, message: str):
 
 
 def _vote_refused(post: Post, error: DomainError):
-    if _wants_json():
+    if wants_json():
         return jsonify(error=str(error)), 422
     flash(str(error), "error")
     return redirect(_post_url(post))
@@ -231,8 +211,9 @@ def _vote_refused(post: Post, error: DomainError):
 @bp.post("/posts/<int:post_id>/helpful")
 @login_required
 def vote(post_id):
-    post = get_visible_or_404(Post, post_id)
-    _require_action_form()
+    """Mark a question or answer helpful."""
+    post = load_or_404(Post, post_id)
+    require_action_form()
     try:
         services.vote(current_user, post)
     except DomainError as error:
@@ -243,8 +224,9 @@ def vote(post_id):
 @bp.post("/posts/<int:post_id>/helpful/withdraw")
 @login_required
 def withdraw_vote(post_id):
-    post = get_visible_or_404(Post, post_id)
-    _require_action_form()
+    """Withdraw a helpful vote."""
+    post = load_or_404(Post, post_id)
+    require_action_form()
     try:
         services.withdraw_vote(current_user, post)
     except DomainError as error:
@@ -257,8 +239,9 @@ def withdraw_vote(post_id):
 @bp.post("/answers/<int:post_id>/accept")
 @login_required
 def accept(post_id):
-    post = get_visible_or_404(Post, post_id)
-    _require_action_form()
+    """Accept an answer (the asker or a moderator)."""
+    post = load_or_404(Post, post_id)
+    require_action_form()
     try:
         services.accept_answer(current_user, post)
     except DomainError as error:
@@ -271,8 +254,9 @@ def accept(post_id):
 @bp.post("/questions/<int:question_id>/accepted/withdraw")
 @login_required
 def withdraw_acceptance(question_id):
-    question = get_visible_or_404(Thread, question_id)
-    _require_action_form()
+    """Withdraw the acceptance of an answer."""
+    question = load_or_404(Thread, question_id)
+    require_action_form()
     services.withdraw_acceptance(current_user, question)
     flash("The answer is no longer marked as accepted.", "success")
     return redirect(url_for("qa.question", question_id=question.id))
@@ -282,9 +266,10 @@ def withdraw_acceptance(question_id):
 
 @bp.post("/posts/<int:post_id>/comments")
 @login_required
-@limiter.limit(_post_limit)
+@limiter.limit(post_limit)
 def comment_post(post_id):
-    post = get_visible_or_404(Post, post_id)
+    """Comment under a question or answer."""
+    post = load_or_404(Post, post_id)
     question = post.thread
     if not question.is_question:
         abort(404)
@@ -308,8 +293,9 @@ def comment_post(post_id):
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete_comment(comment_id):
-    comment = get_visible_or_404(Comment, comment_id)
-    _require_action_form()
+    """Remove a comment."""
+    comment = load_or_404(Comment, comment_id)
+    require_action_form()
     services.delete_comment(current_user, comment)
     flash("The comment was removed.", "success")
     return redirect(_post_url(comment.post))
@@ -318,8 +304,8 @@ def delete_comment(comment_id):
 # -- moderators: convert ----------------------------------------------------------------
 
 def _convert(thread_id, kind):
-    thread = get_visible_or_404(Thread, thread_id)
-    _require_action_form()
+    thread = load_or_404(Thread, thread_id)
+    require_action_form()
     try:
         services.convert_thread(current_user, thread, kind)
     except DomainError as error:
@@ -335,10 +321,12 @@ def _convert(thread_id, kind):
 @bp.post("/threads/<int:thread_id>/make-question")
 @login_required
 def make_question(thread_id):
+    """Moderators: turn a discussion into a question."""
     return _convert(thread_id, services.QUESTION)
 
 
 @bp.post("/threads/<int:thread_id>/make-discussion")
 @login_required
 def make_discussion(thread_id):
+    """Moderators: turn a question into a discussion."""
     return _convert(thread_id, services.DISCUSSION)

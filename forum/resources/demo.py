@@ -16,7 +16,7 @@ from ..extensions import db
 from ..jobs import run_pending
 from . import services
 from .models import Resource
-from .uploads import receive
+from ..files.uploads import receive
 
 # title, category, sharer, tags, description, file name, pages (title, paragraphs), versions
 # (each later version: uploader, note, extra paragraph), or a URL instead of a file name.

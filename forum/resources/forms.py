@@ -6,7 +6,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 
 from ..rendering import MAX_SOURCE_LENGTH
 from ..validation import PlainText, clean_line, clean_multiline
-from .filetypes import GROUPS
+from ..files.filetypes import GROUPS
 from .services import SORTS
 
 TAGS_HINT = "Separate tags with commas, for example: policy, staff survey, training."

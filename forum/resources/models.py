@@ -1,61 +1,15 @@
-"""Stored files, the resource library (resources, their versions and tags) and post
-attachments."""
+"""The resource library: resources (a file with versions, or a link), their versions and tags."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..database import SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
-from ..discussions.models import Category, Post, Thread
+from ..discussions.models import Category, Thread
 from ..extensions import db
-from .filetypes import GROUPS, TYPES, human_size
-
-# Text extraction states of a stored file.
-TEXT_PENDING, TEXT_DONE, TEXT_FAILED, TEXT_NONE = "pending", "done", "failed", "none"
-
-
-class StoredFile(TimestampMixin, db.Model):
-    """One stored blob, named by the SHA-256 of its content, so identical uploads are kept
-    once. Rows referring to it: resource versions and attachments. When the last reference
-    goes, the row is deleted and a job removes the file from storage."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    size: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(10))  # a key of filetypes.TYPES
-    text_status: Mapped[str] = mapped_column(String(10), default=TEXT_PENDING)
-    text: Mapped[str] = mapped_column(Text, default="")
-    text_error: Mapped[str] = mapped_column(String(300), default="")
-    text_truncated: Mapped[bool] = mapped_column(default=False)
-    extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    @property
-    def filetype(self):
-        return TYPES[self.kind]
-
-
-class _FileReference:
-    """What a version and an attachment share: a cleaned display name, the type and size
-    (kept on the row so lists need no join), the uploader and a download count."""
-
-    filename: Mapped[str] = mapped_column(String(160))
-    kind: Mapped[str] = mapped_column(String(10))
-    size: Mapped[int]
-    download_count: Mapped[int] = mapped_column(default=0)
-
-    @property
-    def filetype(self):
-        return TYPES[self.kind]
-
-    @property
-    def is_image(self) -> bool:
-        return self.filetype.is_image
-
-    @property
-    def size_label(self) -> str:
-        return human_size(self.size)
-
+from ..files.filetypes import GROUPS, TYPES
+from ..files.models import FileReference, StoredFile
 
 class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     """An entry in the library: a file (with versions) or an external link."""
@@ -106,10 +60,6 @@ class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
 
-    def visible_to(self, user, staff: bool) -> bool:
-        """Members see live resources; moderators and admins also see deleted ones."""
-        return staff or not self.is_deleted
-
 
 class ResourceTag(db.Model):
     """A lower-case tag on a resource."""
@@ -124,7 +74,7 @@ class ResourceTag(db.Model):
     resource: Mapped[Resource] = relationship(back_populates="tags")
 
 
-class ResourceVersion(_FileReference, TimestampMixin, db.Model):
+class ResourceVersion(FileReference, TimestampMixin, db.Model):
     """One uploaded version of a resource's file. `stored_file_id` is cleared when the
     resource is deleted, which lets the file itself go."""
 
@@ -142,30 +92,3 @@ class ResourceVersion(_FileReference, TimestampMixin, db.Model):
     resource: Mapped[Resource] = relationship(back_populates="versions")
     stored_file: Mapped[StoredFile | None] = relationship(lazy="joined")
     uploader: Mapped[User | None] = relationship()
-
-    def visible_to(self, user, staff: bool) -> bool:
-        return self.resource.visible_to(user, staff)
-
-
-class Attachment(_FileReference, TimestampMixin, db.Model):
-    """A file attached to a post. Loaded with every post (one extra query per page)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    stored_file_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_file.id", ondelete="SET NULL"), index=True)
-    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    # `Post.attachments` comes from here, so the discussions models need not know about
-    # files; "selectin" loads a whole page's attachments in one query.
-    post: Mapped[Post] = relationship(backref=backref(
-        "attachments", lazy="selectin", order_by="Attachment.position"))
-    stored_file: Mapped[StoredFile | None] = relationship(lazy="joined")
-    uploader: Mapped[User | None] = relationship()
-
-    def visible_to(self, user, staff: bool) -> bool:
-        """Whoever may read the post, while the post is not deleted (staff: always)."""
-        if staff:
-            return True
-        return not self.post.is_deleted and not self.post.thread.is_deleted

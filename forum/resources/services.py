@@ -1,101 +1,32 @@
-"""Resource library and attachment rules: sharing, versions, editing, deleting, attaching,
-downloads, the library listing, and the background jobs that read and remove files."""
+"""Resource library rules: sharing (with the resource's discussion thread, in one
+transaction), versions, editing, deleting, downloads and the library listing.
+
+Files themselves (storing, releasing, extracting text) are forum/files' building blocks.
+"""
 import math
 import re
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .. import events
 from ..accounts.models import Organisation
 from ..database import utcnow
 from ..discussions import services as discussions
-from ..discussions.models import Category, Post
+from ..discussions.models import Category
 from ..extensions import db
-from ..jobs import enqueue, handler
-from ..permissions import Action, require
+from ..files.filetypes import GROUPS, TYPES
+from ..files.services import count_download, release, store_upload
+from ..files.uploads import Upload
+from ..permissions import Action, listed, require
 from ..rendering import render_markdown
+from ..transactions import use_case
 from ..validation import DomainError
-from . import extraction
-from .filetypes import GROUPS, TYPES
-from .models import (TEXT_DONE, TEXT_FAILED, TEXT_NONE, TEXT_PENDING, Attachment, Resource,
-                     ResourceTag, ResourceVersion, StoredFile)
-from .storage import get_storage, local_copy
-from .uploads import Upload
+from .models import Resource, ResourceTag, ResourceVersion
 
 MAX_TAGS = 10
 _TAG = re.compile(r"^[\w][\w &'+.-]{0,39}$")
-
-
-# -- stored files ---------------------------------------------------------------------------
-
-def store_upload(upload: Upload) -> StoredFile:
-    """Move a checked upload into storage and return its StoredFile row (one per content).
-    A new row queues text extraction in the same transaction. The caller commits."""
-    get_storage().put(upload.key, upload.temp_path)
-    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == upload.key))
-    if stored is not None:
-        return stored
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    status = TEXT_NONE if upload.filetype.is_image else TEXT_PENDING
-    # Two uploads of the same new file at once: one inserts, the other finds it.
-    created_id = db.session.execute(
-        insert(StoredFile).values(sha256=upload.key, size=upload.size, kind=upload.filetype.key,
-                                  text_status=status, text="", text_error="",
-                                  text_truncated=False, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["sha256"])
-        .returning(StoredFile.id)).scalar()
-    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == upload.key))
-    if created_id is not None and status == TEXT_PENDING:
-        enqueue("resources.extract_text", stored_file_id=stored.id)
-    return stored
-
-
-def release(stored: StoredFile | None) -> None:
-    """Forget `stored` if nothing refers to it any more; a job then removes the file.
-    Call after dropping a reference, before committing."""
-    if stored is None:
-        return
-    db.session.flush()
-    referenced = db.session.scalar(select(func.count()).select_from(ResourceVersion).where(
-        ResourceVersion.stored_file_id == stored.id)) or db.session.scalar(
-        select(func.count()).select_from(Attachment).where(
-            Attachment.stored_file_id == stored.id))
-    if not referenced:
-        enqueue("resources.remove_file", sha256=stored.sha256)
-        db.session.delete(stored)
-
-
-@handler("resources.extract_text")
-def extract_text_job(stored_file_id: int) -> None:
-    """Read the text of a stored file for search; a bad file is recorded, not retried."""
-    stored = db.session.get(StoredFile, stored_file_id)
-    if stored is None or stored.text_status != TEXT_PENDING:
-        return
-    if not get_storage().exists(stored.sha256):
-        raise FileNotFoundError(f"stored file {stored.sha256} is missing from storage")
-    config = current_app.config
-    with local_copy(stored.sha256) as path:
-        result = extraction.extract(
-            stored.kind, path, timeout=config["EXTRACTION_TIMEOUT"],
-            max_chars=config["EXTRACTION_MAX_CHARS"], max_pages=config["EXTRACTION_MAX_PAGES"],
-            memory_mb=config["EXTRACTION_MEMORY_MB"])
-    stored.extracted_at = utcnow()
-    if result.ok:
-        stored.text_status, stored.text, stored.text_error = TEXT_DONE, result.text, ""
-        stored.text_truncated = result.truncated
-    else:
-        stored.text_status, stored.text, stored.text_error = TEXT_FAILED, "", result.reason[:300]
-    # The search issue hooks in here: reindex the resources and posts that use this file.
-
-
-@handler("resources.remove_file")
-def remove_file_job(sha256: str) -> None:
-    """Delete a file from storage unless it has been uploaded again since it was released."""
-    if db.session.scalar(select(StoredFile.id).where(StoredFile.sha256 == sha256)) is None:
-        get_storage().delete(sha256)
 
 
 # -- the library ----------------------------------------------------------------------------
@@ -144,6 +75,7 @@ def _path(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
+@use_case
 def share_resource(author, *, title: str, description: str, category: Category,
                    tags: str | list[str] = "", upload: Upload | None = None,
                    url: str | None = None) -> Resource:
@@ -163,12 +95,10 @@ def share_resource(author, *, title: str, description: str, category: Category,
     db.session.add(resource)
     if upload is not None:
         _add_version(resource, author, upload)
-    db.session.flush()
-    # start_thread commits the resource, its file and its jobs with the thread.
-    thread = discussions.start_thread(author, category, title=title,
-                                      body=_discussion_opening(resource, author))
-    resource.thread = thread
-    db.session.commit()
+    db.session.flush()  # the resource's id goes into its thread's opening post
+    resource.thread = discussions.open_thread(author, category, title=title,
+                                              body=_discussion_opening(resource, author))
+    events.resource_shared.send(resource, actor=author)
     return resource
 
 
@@ -184,18 +114,7 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", text)
 
 
-def ensure_discussion(user, resource: Resource) -> Resource:
-    """Give an older or interrupted resource its discussion thread."""
-    require(user, Action.VIEW, resource)
-    if resource.thread is None and not resource.is_deleted:
-        author = resource.author or user
-        resource.thread = discussions.start_thread(
-            user, resource.category, title=resource.title,
-            body=_discussion_opening(resource, author))
-        db.session.commit()
-    return resource
-
-
+@use_case
 def update_resource(editor, resource: Resource, *, title: str, description: str,
                     category: Category, tags: str | list[str] = "",
                     url: str | None = None) -> Resource:
@@ -211,10 +130,11 @@ def update_resource(editor, resource: Resource, *, title: str, description: str,
         resource.url = url
     _set_tags(resource, clean_tags(tags))
     resource.updated_at = utcnow()
-    db.session.commit()
+    events.resource_updated.send(resource, actor=editor)
     return resource
 
 
+@use_case
 def add_version(editor, resource: Resource, upload: Upload, note: str = "") -> ResourceVersion:
     """Upload a new version of a file resource; earlier versions stay downloadable."""
     require(editor, Action.EDIT_RESOURCE, resource)
@@ -224,10 +144,12 @@ def add_version(editor, resource: Resource, upload: Upload, note: str = "") -> R
     db.session.execute(select(Resource.id).where(Resource.id == resource.id).with_for_update())
     db.session.refresh(resource)
     version = _add_version(resource, editor, upload, note)
-    db.session.commit()
+    db.session.flush()
+    events.resource_version_added.send(version, actor=editor)
     return version
 
 
+@use_case
 def delete_resource(actor, resource: Resource) -> Resource:
     """Soft-delete a resource. Its record stays (staff can still open it), but its files are
     unlinked and removed from storage unless something else uses the same content."""
@@ -236,19 +158,16 @@ def delete_resource(actor, resource: Resource) -> Resource:
     for version in resource.versions:
         stored, version.stored_file = version.stored_file, None
         release(stored)
-    db.session.commit()
+    events.resource_deleted.send(resource, actor=actor)
     return resource
 
 
-def record_download(target: ResourceVersion | Attachment) -> None:
-    """Count one download (not for continuation requests: the view decides)."""
-    model = type(target)
-    db.session.execute(update(model).where(model.id == target.id)
-                       .values(download_count=model.download_count + 1))
-    if isinstance(target, ResourceVersion):
-        db.session.execute(update(Resource).where(Resource.id == target.resource_id)
-                           .values(download_count=Resource.download_count + 1))
-    db.session.commit()
+@use_case
+def record_download(version: ResourceVersion) -> None:
+    """Count one download of a version, and of its resource (the view decides what counts)."""
+    count_download(version)
+    db.session.execute(update(Resource).where(Resource.id == version.resource_id)
+                       .values(download_count=Resource.download_count + 1))
 
 
 def version_of(resource: Resource, number: int | None) -> ResourceVersion | None:
@@ -284,10 +203,10 @@ class LibraryQuery:
     page: int = 1
 
 
-def library_page(query: LibraryQuery) -> tuple[list[Resource], int, int]:
+def library_page(viewer, query: LibraryQuery) -> tuple[list[Resource], int, int]:
     """One page of live resources matching `query`; returns (resources, total, pages)."""
     per_page = current_app.config["RESOURCES_PER_PAGE"]
-    conditions = [Resource.deleted_at.is_(None)]
+    conditions = [listed(viewer, Resource)]
     if query.group == "link":
         conditions.append(Resource.url.is_not(None))
     elif query.group in GROUPS:
@@ -312,9 +231,9 @@ def library_page(query: LibraryQuery) -> tuple[list[Resource], int, int]:
     return list(resources), total, max(1, math.ceil(total / per_page))
 
 
-def library_choices() -> dict:
+def library_choices(viewer) -> dict:
     """What the library's filters offer: categories, organisations and tags in use."""
-    live = Resource.deleted_at.is_(None)
+    live = listed(viewer, Resource)
     organisations = db.session.execute(
         select(Organisation.id, Organisation.name)
         .where(Organisation.id.in_(select(Resource.organisation_id).where(live)))
@@ -324,31 +243,3 @@ def library_choices() -> dict:
         .order_by(ResourceTag.name).limit(200)).all()
     return {"categories": discussions.list_categories(), "organisations": organisations,
             "tags": list(tags)}
-
-
-# -- attachments ----------------------------------------------------------------------------
-
-def attach_uploads(post: Post, uploader, uploads: list[Upload]) -> list[Attachment]:
-    """Attach checked uploads to a new post, inside the caller's transaction."""
-    if not uploads:
-        return []
-    require(uploader, Action.ATTACH_FILES)
-    attachments = []
-    for position, upload in enumerate(uploads):
-        attachment = Attachment(post=post, position=position, stored_file=store_upload(upload),
-                                uploader=uploader, filename=upload.filename,
-                                kind=upload.filetype.key, size=upload.size,
-                                created_at=utcnow())
-        db.session.add(attachment)
-        attachments.append(attachment)
-    return attachments
-
-
-def delete_attachment(actor, attachment: Attachment) -> None:
-    """Remove an attachment from its post; the file goes once nothing else uses it."""
-    require(actor, Action.DELETE_ATTACHMENT, attachment)
-    stored = attachment.stored_file
-    db.session.delete(attachment)
-    release(stored)
-    db.session.commit()
-

@@ -11,7 +11,7 @@ from forum.demo import DEMO_PASSWORD, load_demo
 from forum.discussions import services as discussions
 from forum.discussions.models import Category, Post, Thread
 from forum.extensions import db
-from forum.qa.models import Tag
+from forum.tags.models import Tag
 from forum.resources.models import Resource
 from tests.factories import make_user
 

@@ -20,7 +20,7 @@ def test_jobs_run_after_the_response_when_inline(app, client):
     login(client, member)
     response = reply_with_file(client, thread, files.docx("Inline extraction works"))
     assert response.status_code == 302
-    from forum.resources.models import StoredFile
+    from forum.files.models import StoredFile
     db.session.expire_all()
     assert db.session.scalar(db.select(Job)) is None
     assert "Inline extraction works" in db.session.scalar(db.select(StoredFile.text))

@@ -8,7 +8,7 @@ import pytest
 from forum.discussions.models import Post
 from forum.extensions import db
 from forum.qa import services as qa
-from forum.qa.anonymity import shown_author
+from forum.accounts.bylines import shown_author
 
 from ..factories import login, make_category, make_member, make_moderator, make_organisation
 from .factories import make_answer

@@ -7,7 +7,8 @@ from forum.discussions import services as discussions
 from forum.discussions.models import Post, Thread
 from forum.extensions import db
 from forum.qa import services as qa
-from forum.qa.models import Comment, HelpfulVote, Tag
+from forum.qa.models import Comment, HelpfulVote
+from forum.tags.models import Tag
 
 from ..factories import login, make_category, make_member, make_moderator, make_thread
 from .factories import make_answer, make_question

@@ -7,7 +7,7 @@ from forum.extensions import db
 from forum.jobs import run_pending
 from forum.resources import services
 from forum.resources.models import Resource
-from forum.resources.uploads import receive
+from forum.files.uploads import receive
 
 from ..factories import make_category, make_member
 from . import files

@@ -6,7 +6,7 @@ from forum.database import utcnow
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.resources import services
-from forum.resources.models import Attachment
+from forum.discussions.models import Attachment
 
 from ..factories import login, make_member, make_moderator, make_thread
 from . import files

@@ -3,8 +3,9 @@ import io
 
 from forum.demo import load_demo
 from forum.extensions import db
-from forum.resources.models import Resource, StoredFile
-from forum.resources.storage import get_storage
+from forum.files.models import StoredFile
+from forum.resources.models import Resource
+from forum.files.storage import get_storage
 
 from .helpers import run_jobs
 

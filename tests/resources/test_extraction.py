@@ -4,8 +4,8 @@ import pytest
 
 from forum.extensions import db
 from forum.jobs.models import Job
-from forum.resources.extraction import extract
-from forum.resources.models import TEXT_DONE, TEXT_FAILED, TEXT_NONE, StoredFile
+from forum.files.extraction import extract
+from forum.files.models import TEXT_DONE, TEXT_FAILED, TEXT_NONE, StoredFile
 
 from . import files
 from .helpers import make_resource, run_jobs
@@ -108,7 +108,7 @@ def stored_for(resource) -> StoredFile:
 def test_uploading_queues_extraction_in_the_same_transaction(app):
     resource = make_resource(name="policy.docx", data=files.docx("Lone working risk"))
     job = db.session.scalar(db.select(Job))
-    assert job.kind == "resources.extract_text"
+    assert job.kind == "files.extract_text"
     assert job.payload == {"stored_file_id": stored_for(resource).id}
     run_jobs()
     stored = stored_for(resource)
@@ -139,7 +139,7 @@ def test_the_worker_survives_every_hostile_file_and_records_why(app):
 
 
 def test_a_file_missing_from_storage_is_retried_not_lost(app):
-    from forum.resources.storage import get_storage
+    from forum.files.storage import get_storage
     resource = make_resource()
     get_storage().delete(stored_for(resource).sha256)
     run_jobs()

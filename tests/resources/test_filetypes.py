@@ -1,7 +1,7 @@
 """Types are decided by content and must agree with the name; names are cleaned."""
 import pytest
 
-from forum.resources.filetypes import FileRejected, clean_filename, detect
+from forum.files.filetypes import FileRejected, clean_filename, detect
 
 from . import files
 

@@ -6,7 +6,8 @@ from forum.accounts.models import User
 from forum.database import utcnow
 from forum.discussions.models import Category, Post, Thread
 from forum.permissions import Action, can
-from forum.resources.models import Attachment, Resource, ResourceVersion
+from forum.discussions.models import Attachment
+from forum.resources.models import Resource, ResourceVersion
 
 ROLES = ["anonymous", "pending", "declined", "suspended", "member", "moderator", "admin"]
 ME, OTHER = 2, 1

@@ -5,8 +5,10 @@ from werkzeug.exceptions import Forbidden, NotFound
 from forum.discussions import services as discussions
 from forum.extensions import db
 from forum.resources import services
-from forum.resources.models import Attachment, Resource, ResourceVersion, StoredFile
-from forum.resources.storage import get_storage
+from forum.discussions.models import Attachment
+from forum.files.models import StoredFile
+from forum.resources.models import Resource, ResourceVersion
+from forum.files.storage import get_storage
 from forum.validation import DomainError
 
 from ..factories import make_category, make_member, make_moderator, make_thread
@@ -169,8 +171,8 @@ def test_removing_an_attachment_releases_the_file(app, member):
     attachment = post.attachments[0]
     key = attachment.stored_file.sha256
     with pytest.raises(Forbidden):
-        services.delete_attachment(make_member(), attachment)
-    services.delete_attachment(member, attachment)
+        discussions.delete_attachment(make_member(), attachment)
+    discussions.delete_attachment(member, attachment)
     run_jobs()
     assert count(Attachment) == 0 and count(StoredFile) == 0
     assert not get_storage().exists(key)
@@ -198,7 +200,7 @@ def test_library_filters_and_sorts(app, category):
     services.record_download(sheet.versions[0])
 
     def titles(**filters):
-        resources, total, _ = services.library_page(services.LibraryQuery(**filters))
+        resources, total, _ = services.library_page(fiona, services.LibraryQuery(**filters))
         assert total == len(resources)
         return [r.title for r in resources]
 
@@ -210,19 +212,11 @@ def test_library_filters_and_sorts(app, category):
     assert titles(tag="survey") == ["Survey data"]
     assert titles(category_id=category.id) == ["Policy"]
     assert titles(organisation_id=fiona.organisation_id) == ["Policy"]
-    choices = services.library_choices()
+    choices = services.library_choices(fiona)
     assert choices["tags"] == ["policy", "survey"]
     assert {name for _, name in choices["organisations"]} == {
         fiona.organisation.name, raj.organisation.name}
     assert policy.id and link.id
-
-
-def test_a_resource_without_a_discussion_gets_one_on_request(app, member, category):
-    resource = make_resource(author=member, category=category)
-    resource.thread = None
-    db.session.commit()
-    services.ensure_discussion(make_member(), resource)
-    assert resource.thread is not None and resource.thread.title == resource.title
 
 
 def test_version_numbers_are_unique(app, member, category):

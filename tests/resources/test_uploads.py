@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from forum.resources.filetypes import FileRejected
-from forum.resources.uploads import CappedUpload, receive_all
+from forum.files.filetypes import FileRejected
+from forum.files.uploads import CappedUpload, receive_all
 from forum.validation import DomainError
 
 from . import files

@@ -5,8 +5,10 @@ import pytest
 
 from forum.discussions.models import Post
 from forum.extensions import db
-from forum.resources.models import Attachment, Resource, StoredFile
-from forum.resources.storage import get_storage
+from forum.discussions.models import Attachment
+from forum.files.models import StoredFile
+from forum.resources.models import Resource
+from forum.files.storage import get_storage
 
 from ..factories import login, make_member, make_moderator, make_thread
 from . import files

@@ -20,8 +20,8 @@ from .filetypes import FileRejected, FileType, clean_filename, detect
 from .images import reencode
 from .storage import CHUNK, file_digest, get_storage
 
-# Views whose forms take several files: their request may be up to MAX_ATTACHMENTS files.
-MULTI_FILE_ENDPOINTS = {"discussions.new_thread_post", "discussions.reply_post"}
+# The attribute `forum.web.toolkit.accepts_files` sets on a view taking several files.
+MAX_FILES_ATTRIBUTE = "max_files_per_request"
 
 
 class CappedUpload(SpooledTemporaryFile):
@@ -46,21 +46,31 @@ class CappedUpload(SpooledTemporaryFile):
 
 class UploadRequest(Request):
     """The app's request class: caps each uploaded file while the body streams in, and lets
-    the multi-file forms (post attachments) carry MAX_ATTACHMENTS files."""
+    a view that declares it takes several files (`accepts_files`) receive that many."""
 
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):
         return CappedUpload(current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
 
     def _load_form_data(self) -> None:
-        if self.url_rule is not None and self.url_rule.endpoint in MULTI_FILE_ENDPOINTS:
-            config = current_app.config
-            self.max_content_length = (config["MAX_UPLOAD_MB"] * config["MAX_ATTACHMENTS"]
+        files = max_files_for(self)
+        if files > 1:
+            self.max_content_length = (current_app.config["MAX_UPLOAD_MB"] * files
                                        + 1) * 1024 * 1024
         super()._load_form_data()
 
 
+def max_files_for(request) -> int:
+    """How many files the view serving `request` takes (1 unless it declares more)."""
+    if request.url_rule is None:
+        return 1
+    view = current_app.view_functions.get(request.url_rule.endpoint)
+    declared = getattr(view, MAX_FILES_ATTRIBUTE, 1)
+    return declared() if callable(declared) else declared
+
+
 def install(app) -> None:
+    """Use `UploadRequest` for every request of `app`."""
     app.request_class = UploadRequest
 
 
@@ -76,6 +86,7 @@ class Upload:
 
 
 def limit_message(name: str) -> str:
+    """The message for a file over the size cap."""
     mb = current_app.config["MAX_UPLOAD_MB"]
     return f"“{name}” is larger than {mb} MB. Files must be {mb} MB or smaller."
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
-from .extensions import db
-from .permissions import Action, can, is_staff
+from ..extensions import db
+from ..permissions import Action, can
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -29,7 +29,7 @@ def register_template_helpers(app) -> None:
 
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = lambda value: value.isoformat() if value else ""
-    app.jinja_env.globals.update(can=can, Action=Action, is_staff=is_staff,
+    app.jinja_env.globals.update(can=can, Action=Action,
                                  site_name=app.config["SITE_NAME"])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,104 @@
+"""Change events: how one domain hears that something changed in another.
+
+A service announces what happened, after making the change and before its use case
+commits:
+
+    events.post_created.send(post, actor=author)
+
+Any domain may listen, without the announcing domain knowing it exists:
+
+    @events.post_created.connect
+    def _index_new_post(post, actor, **extra):
+        enqueue("search.index", kind="post", id=post.id)
+
+Rules for listeners, enforced where they can be:
+- they run inside the announcing use case's transaction, so what they add commits with
+  the change, and an exception in a listener rolls the whole use case back;
+- they only add rows (a job, an audit entry, a notification); they never commit
+  (committing raises `NestedCommitError`) and never do I/O (send email, write files,
+  call out): they queue a job that does it instead;
+- the sender is the main object; keyword arguments are documented beside each signal;
+  every signal carries `actor`, the user who made the change (None for the system).
+
+A lower domain never imports a higher one: it announces, and the higher one listens.
+"""
+from blinker import NamedSignal, Namespace
+
+from .extensions import db
+from .transactions import LISTENING
+
+
+class ChangeEvent(NamedSignal):
+    """A blinker signal whose receivers run under the listener guard."""
+
+    def send(self, *sender, **kwargs):
+        info = db.session.info
+        outer = info.get(LISTENING, False)
+        info[LISTENING] = True
+        try:
+            return super().send(*sender, **kwargs)
+        finally:
+            info[LISTENING] = outer
+
+
+class _Events(Namespace):
+    def signal(self, name: str, doc: str | None = None) -> ChangeEvent:
+        try:
+            return self[name]
+        except KeyError:
+            return self.setdefault(name, ChangeEvent(name, doc))
+
+
+_events = _Events()
+
+
+def _signal(name: str, doc: str) -> ChangeEvent:
+    return _events.signal(name, doc)
+
+
+def all_events() -> dict[str, ChangeEvent]:
+    """Every change event by name (for documentation and tests)."""
+    return dict(_events)
+
+
+# -- membership (forum/accounts) --------------------------------------------------------
+member_applied = _signal("member.applied", "sender: the applicant User")
+member_approved = _signal("member.approved", "sender: the User; actor: the moderator")
+member_declined = _signal("member.declined", "sender: the User; actor; reason")
+member_invited = _signal("member.invited", "sender: the new User; actor: the moderator")
+member_suspended = _signal("member.suspended", "sender: the User; actor")
+member_reinstated = _signal("member.reinstated", "sender: the User; actor")
+member_role_changed = _signal("member.role_changed", "sender: the User; actor; old_role")
+profile_updated = _signal("profile.updated", "sender: the User; actor")
+organisation_updated = _signal("organisation.updated", "sender: the Organisation; actor")
+
+# -- discussions ------------------------------------------------------------------------
+category_saved = _signal("category.saved", "sender: the Category; actor; created: bool")
+thread_created = _signal("thread.created", "sender: the Thread; actor; post: its first Post")
+thread_edited = _signal("thread.edited", "sender: the Thread; actor (title changed)")
+thread_flags_changed = _signal("thread.flags_changed",
+                               "sender: the Thread; actor; locked, pinned: new values or None")
+thread_converted = _signal("thread.converted", "sender: the Thread; actor; kind: the new kind")
+thread_tags_changed = _signal("thread.tags_changed", "sender: the Thread; actor")
+post_created = _signal("post.created", "sender: the Post; actor (also for a thread's first post)")
+post_edited = _signal("post.edited", "sender: the Post; actor; reason")
+post_deleted = _signal("post.deleted", "sender: the Post; actor")
+attachment_removed = _signal("attachment.removed", "sender: the Attachment; actor")
+
+# -- questions and answers --------------------------------------------------------------
+answer_accepted = _signal("answer.accepted", "sender: the answer Post; actor")
+acceptance_withdrawn = _signal("answer.acceptance_withdrawn", "sender: the question Thread; actor")
+vote_changed = _signal("vote.changed", "sender: the Post; actor; helpful: bool")
+comment_added = _signal("comment.added", "sender: the Comment; actor")
+comment_deleted = _signal("comment.deleted", "sender: the Comment; actor")
+tag_renamed = _signal("tag.renamed", "sender: the Tag; actor; old_name")
+tags_merged = _signal("tag.merged", "sender: the target Tag; actor; source_name")
+
+# -- resources and files ----------------------------------------------------------------
+resource_shared = _signal("resource.shared", "sender: the Resource; actor")
+resource_updated = _signal("resource.updated", "sender: the Resource; actor")
+resource_version_added = _signal("resource.version_added",
+                                 "sender: the ResourceVersion; actor")
+resource_deleted = _signal("resource.deleted", "sender: the Resource; actor")
+file_text_extracted = _signal("file.text_extracted",
+                              "sender: the StoredFile; actor: None (a background job)")
