@@ -213,3 +213,13 @@ def listed(viewer, model: type):
 def only_visible(viewer, statement, model: type):
     """`statement` (a SELECT over `model`) narrowed to what `viewer` may see."""
     return statement.where(visible(viewer, model))
+
+
+def models_with_view_rules() -> set[type]:
+    """Every model a VIEW rule is registered for (each must have a query twin)."""
+    return {model for action, model in _RULES if action is Action.VIEW}
+
+
+def models_with_query_twins() -> set[type]:
+    """Every model whose query twin is registered."""
+    return set(_QUERY_RULES)

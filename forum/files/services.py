@@ -4,7 +4,8 @@ it, counting downloads, and the background jobs that read a file's text and remo
 Building blocks only: they add rows and flush, and the calling use case commits.
 """
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -18,10 +19,17 @@ from .storage import get_storage, local_copy
 from .uploads import Upload
 
 
+_NEW_FILES = "forum.files_written"
+
+
 def store_upload(upload: Upload) -> StoredFile:
     """Move a checked upload into storage and return its StoredFile row (one per content).
-    A new row queues text extraction in the same transaction. The caller commits."""
-    get_storage().put(upload.key, upload.temp_path)
+    A new row queues text extraction in the same transaction. The caller commits; if the
+    transaction rolls back instead, a file this call added to storage is removed again."""
+    storage = get_storage()
+    if not storage.exists(upload.key):
+        db.session.info.setdefault(_NEW_FILES, set()).add(upload.key)
+    storage.put(upload.key, upload.temp_path)
     stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == upload.key))
     if stored is not None:
         return stored
@@ -38,6 +46,26 @@ def store_upload(upload: Upload) -> StoredFile:
     if created_id is not None and status == TEXT_PENDING:
         enqueue("files.extract_text", stored_file_id=stored.id)
     return stored
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session):
+    session.info.pop(_NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_new_files(session):
+    """Files stored by a use case that rolled back (an error, a dry run) go again, unless
+    another transaction has committed a row for the same content meanwhile."""
+    keys = session.info.pop(_NEW_FILES, None)
+    if not keys:
+        return
+    table = StoredFile.__table__
+    with session.get_bind().connect() as connection:  # the session itself is mid-rollback
+        kept = set(connection.scalars(select(table.c.sha256).where(table.c.sha256.in_(keys))))
+    storage = get_storage()
+    for key in keys - kept:
+        storage.delete(key)
 
 
 def _referring_columns():
