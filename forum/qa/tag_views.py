@@ -7,7 +7,7 @@ from ..discussions import services as discussions
 from ..discussions.models import Thread
 from ..permissions import Action, require
 from ..tags import services as tags
-from ..tags.models import Tag
+from ..tags.models import TAG_MAX_LENGTH, Tag
 from ..validation import DomainError
 from ..web.forms import add_form_error
 from ..web.toolkit import load_or_404, page_number
@@ -81,7 +81,7 @@ def tag(name):
 
 
 def _render_manage(tag, rename_form=None, merge_form=None, status=200):
-    return render_template("qa/manage_tag.html", tag=tag,
+    return render_template("qa/manage_tag.html", tag=tag, tag_max_length=TAG_MAX_LENGTH,
                            rename_form=rename_form or RenameTagForm(formdata=None,
                                                                     data={"name": tag.name}),
                            merge_form=merge_form or MergeTagForm(formdata=None)), status

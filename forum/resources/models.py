@@ -1,7 +1,7 @@
 """The resource library: resources (a file with versions, or a link), their versions and tags."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
@@ -10,6 +10,13 @@ from ..discussions.models import Category, Thread
 from ..extensions import db
 from ..files.filetypes import GROUPS, TYPES
 from ..files.models import FileReference, StoredFile
+from ..tags.models import Tag
+
+resource_tag = Table(
+    "resource_tag", db.metadata,
+    Column("resource_id", ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     """An entry in the library: a file (with versions) or an external link."""
@@ -38,9 +45,9 @@ class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     organisation: Mapped[Organisation | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
-    tags: Mapped[list["ResourceTag"]] = relationship(
-        back_populates="resource", cascade="all, delete-orphan", order_by="ResourceTag.name",
-        lazy="selectin")
+    # The one tag model (forum/tags), shared with threads; "selectin": a page in one query.
+    tags: Mapped[list[Tag]] = relationship(secondary=resource_tag, order_by=Tag.name,
+                                           lazy="selectin")
     versions: Mapped[list["ResourceVersion"]] = relationship(
         back_populates="resource", order_by="ResourceVersion.number.desc()")
 
@@ -59,19 +66,6 @@ class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
-
-
-class ResourceTag(db.Model):
-    """A lower-case tag on a resource."""
-
-    __table_args__ = (UniqueConstraint("resource_id", "name", name="uq_resource_tag_name"),
-                      Index("ix_resource_tag_name", "name"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(40))
-
-    resource: Mapped[Resource] = relationship(back_populates="tags")
 
 
 class ResourceVersion(FileReference, TimestampMixin, db.Model):

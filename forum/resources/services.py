@@ -23,36 +23,25 @@ from ..permissions import Action, listed, require
 from ..rendering import render_markdown
 from ..transactions import use_case
 from ..validation import DomainError
-from .models import Resource, ResourceTag, ResourceVersion
+from ..tags.models import Tag
+from ..tags.services import parse_tags, resolve_tags
+from .models import Resource, ResourceVersion, resource_tag
 
-MAX_TAGS = 10
-_TAG = re.compile(r"^[\w][\w &'+.-]{0,39}$")
+MAX_TAGS = 10  # a resource may carry more tags than a thread; the naming rules are shared
 
 
 # -- the library ----------------------------------------------------------------------------
 
 def clean_tags(raw: str | list[str] | None) -> list[str]:
-    """'Policy, survey;  policy' -> ['policy', 'survey'] (lower case, unique, in order)."""
+    """'Policy, survey;  #policy' -> ['policy', 'survey']: the tag rules (forum/tags), with
+    semicolons and new lines accepted as separators and a leading # dropped."""
     if isinstance(raw, str):
         raw = re.split(r"[,;\n]", raw)
-    tags: list[str] = []
-    for tag in raw or []:
-        tag = " ".join(tag.split()).lower().lstrip("#")
-        if not tag:
-            continue
-        if not _TAG.match(tag):
-            raise DomainError(f"The tag “{tag[:40]}” is not valid: use letters, numbers and "
-                              "spaces, up to 40 characters.", field="tags")
-        if tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise DomainError(f"Use at most {MAX_TAGS} tags.", field="tags")
-    return tags
+    return parse_tags([part.strip().lstrip("#") for part in raw or []], limit=MAX_TAGS)
 
 
-def _set_tags(resource: Resource, tags: list[str]) -> None:
-    keep = {tag.name: tag for tag in resource.tags}
-    resource.tags = [keep.get(name) or ResourceTag(name=name) for name in tags]
+def _set_tags(resource: Resource, raw) -> None:
+    resource.tags = resolve_tags(clean_tags(raw), limit=MAX_TAGS)
 
 
 def _add_version(resource: Resource, uploader, upload: Upload, note: str = "") -> ResourceVersion:
@@ -91,7 +80,7 @@ def share_resource(author, *, title: str, description: str, category: Category,
                         organisation_id=author.organisation_id, url=url or None,
                         kind="link", created_at=now, updated_at=now, version_count=0,
                         download_count=0)
-    _set_tags(resource, clean_tags(tags))
+    _set_tags(resource, tags)
     db.session.add(resource)
     if upload is not None:
         _add_version(resource, author, upload)
@@ -128,7 +117,7 @@ def update_resource(editor, resource: Resource, *, title: str, description: str,
     resource.category = category
     if resource.is_link:
         resource.url = url
-    _set_tags(resource, clean_tags(tags))
+    _set_tags(resource, tags)
     resource.updated_at = utcnow()
     events.resource_updated.send(resource, actor=editor)
     return resource
@@ -217,8 +206,9 @@ def library_page(viewer, query: LibraryQuery) -> tuple[list[Resource], int, int]
     if query.organisation_id:
         conditions.append(Resource.organisation_id == query.organisation_id)
     if query.tag:
-        conditions.append(Resource.id.in_(select(ResourceTag.resource_id)
-                                          .where(ResourceTag.name == query.tag.lower())))
+        conditions.append(Resource.id.in_(
+            select(resource_tag.c.resource_id).join(Tag, Tag.id == resource_tag.c.tag_id)
+            .where(Tag.name == query.tag.lower())))
     total = db.session.scalar(select(func.count(Resource.id)).where(*conditions))
     order = ((Resource.download_count.desc(), Resource.created_at.desc())
              if query.sort == "downloads" else (Resource.created_at.desc(),))
@@ -239,7 +229,8 @@ def library_choices(viewer) -> dict:
         .where(Organisation.id.in_(select(Resource.organisation_id).where(live)))
         .order_by(Organisation.name)).all()
     tags = db.session.scalars(
-        select(ResourceTag.name).join(Resource).where(live).group_by(ResourceTag.name)
-        .order_by(ResourceTag.name).limit(200)).all()
+        select(Tag.name).join(resource_tag, resource_tag.c.tag_id == Tag.id)
+        .join(Resource, Resource.id == resource_tag.c.resource_id).where(live)
+        .group_by(Tag.name).order_by(Tag.name).limit(200)).all()
     return {"categories": discussions.list_categories(), "organisations": organisations,
             "tags": list(tags)}

@@ -5,8 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..database import TimestampMixin
 from ..extensions import db
 
-TAG_MAX_LENGTH = 30
-TAGS_PER_ITEM = 5
+TAG_MAX_LENGTH = 40
+TAGS_PER_ITEM = 5  # per thread; resources allow more (resources.services.MAX_TAGS)
 
 
 class Tag(TimestampMixin, db.Model):
