@@ -164,7 +164,11 @@ def can(user, action, obj=None) -> bool:
     if role not in MEMBERS:
         return False  # the forum is private: only approved, active members do anything
     if action in _ROLE_ONLY:
-        return role in _ROLE_ONLY[action]
+        if role not in _ROLE_ONLY[action]:
+            return False
+        # A role-gated action may also have a rule about its object (who can be suspended).
+        object_rule = _RULES.get((action, type(obj))) if obj is not None else None
+        return object_rule is None or bool(object_rule(user, obj, role in STAFF))
     if obj is None:
         if action is Action.VIEW:
             return True  # "may see member pages at all"

@@ -103,3 +103,24 @@ def test_role_of_folds_status_before_role():
     assert role_of(User(status="suspended", role="admin")) is Role.SUSPENDED
     assert role_of(User(status="active", role="moderator")) is Role.MODERATOR
     assert role_of(None) is Role.ANONYMOUS
+
+
+@pytest.mark.parametrize("actor_role,target,allowed", [
+    ("moderator", User(id=9, status="active", role="member"), True),
+    ("moderator", User(id=9, status="suspended", role="member"), True),
+    ("moderator", User(id=9, status="active", role="admin"), False),
+    ("admin", User(id=9, status="active", role="admin"), True),
+    ("moderator", User(id=2, status="active", role="moderator"), False),  # themselves
+    ("moderator", User(id=9, status="pending", role="member"), False),
+    ("member", User(id=9, status="active", role="member"), False),
+])
+def test_who_may_be_suspended(actor_role, target, allowed):
+    assert can(user_for(actor_role), Action.SUSPEND_MEMBER, target) is allowed
+
+
+def test_admins_change_every_role_but_their_own():
+    admin = user_for("admin")
+    assert can(admin, Action.MANAGE_ROLES, User(id=9, status="active", role="member"))
+    assert not can(admin, Action.MANAGE_ROLES, User(id=2, status="active", role="admin"))
+    assert not can(user_for("moderator"), Action.MANAGE_ROLES,
+                   User(id=9, status="active", role="member"))

@@ -22,3 +22,17 @@ def _view_user(user, member, staff):
 @rule(Action.EDIT_PROFILE, User)
 def _edit_profile(user, member, staff):
     return member.id == user.id or role_of(user) is Role.ADMIN
+
+
+@rule(Action.SUSPEND_MEMBER, User)
+def _suspend(user, member, staff):
+    """Staff (the role gate) suspend or reinstate members, never themselves; only an admin
+    suspends an admin. The service gives the reasons as messages."""
+    return (member.id != user.id and member.status in {"active", "suspended"}
+            and (member.role != "admin" or role_of(user) is Role.ADMIN))
+
+
+@rule(Action.MANAGE_ROLES, User)
+def _change_role(user, member, staff):
+    """Admins (the role gate) change anyone's role but their own."""
+    return member.id != user.id
