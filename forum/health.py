@@ -11,6 +11,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
+    """200 when the database answers, 503 when it does not (for load balancers)."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as error:

@@ -1,10 +1,11 @@
 """Public pages and a member's own account: landing, join, login, passwords, profile."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..web.forms import ActionForm, add_form_error
-from ..permissions import Action, can, require
+from ..web.toolkit import load_or_404
+from ..permissions import Action, require
 from ..validation import DomainError
 from . import bp, services
 from .forms import (ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, JoinForm,
@@ -25,6 +26,7 @@ def _join_form():
 
 @bp.get("/")
 def landing():
+    """The public landing page (members go straight to the forum)."""
     if current_user.is_authenticated:
         return redirect(url_for("discussions.index"))
     return render_template("accounts/landing.html", form=_join_form())
@@ -32,12 +34,14 @@ def landing():
 
 @bp.get("/join")
 def join():
+    """The request-to-join form."""
     return render_template("accounts/join.html", form=_join_form())
 
 
 @bp.post("/join")
 @limiter.limit(_limit("JOIN_RATE_LIMIT"), methods=["POST"])
 def join_post():
+    """Record a request to join (the reply never reveals who is a member)."""
     form = _join_form()
     if form.validate_on_submit():
         try:
@@ -54,12 +58,14 @@ def join_post():
 
 @bp.get("/join/received")
 def join_received():
+    """Thanks for asking to join."""
     return render_template("accounts/join_received.html")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
+    """Log in (and go on to a safe ?next= page)."""
     if current_user.is_authenticated:
         return redirect(url_for("discussions.index"))
     form = LoginForm()
@@ -84,6 +90,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout():
+    """Log out."""
     logout_user()
     flash("You have logged out.", "success")
     return redirect(url_for("accounts.login"))
@@ -92,6 +99,7 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def forgot_password():
+    """Ask for a reset link (the reply is the same whether or not the address exists)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
@@ -103,6 +111,7 @@ def forgot_password():
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 @limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def set_password(token):
+    """Set a password from an emailed, single-use link."""
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -121,6 +130,7 @@ def set_password(token):
 @bp.get("/account")
 @login_required
 def account():
+    """Your account: password and email."""
     return render_template("accounts/account.html", password_form=ChangePasswordForm(),
                            email_form=ChangeEmailForm())
 
@@ -128,6 +138,7 @@ def account():
 @bp.post("/account/password")
 @login_required
 def change_password():
+    """Change your password (other sessions end)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -146,6 +157,7 @@ def change_password():
 @bp.post("/account/email")
 @login_required
 def change_email():
+    """Ask to change your email (confirmed by a link to the new address)."""
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
@@ -162,6 +174,7 @@ def change_email():
 
 @bp.get("/account/email/confirm/<token>")
 def confirm_email(token):
+    """Confirm a new email address from its link."""
     try:
         user = services.confirm_email_change(token)
     except DomainError as error:
@@ -172,18 +185,11 @@ def confirm_email(token):
     return redirect(url_for("accounts.account"))
 
 
-def _get_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/members/<int:user_id>")
 @login_required
 def profile(user_id):
-    user = _get_user_or_404(user_id)
-    require(current_user, Action.VIEW, user)
+    """A member's profile."""
+    user = load_or_404(User, user_id)
     return render_template("accounts/profile.html", user=user, form=ActionForm())
 
 
@@ -198,16 +204,16 @@ def _profile_form(user, formdata=None):
 @bp.get("/members/<int:user_id>/edit")
 @login_required
 def edit_profile(user_id):
-    user = _get_user_or_404(user_id)
-    require(current_user, Action.EDIT_PROFILE, user)
+    """The profile form (the member, or an admin)."""
+    user = load_or_404(User, user_id, Action.EDIT_PROFILE)
     return render_template("accounts/edit_profile.html", user=user, form=_profile_form(user))
 
 
 @bp.post("/members/<int:user_id>/edit")
 @login_required
 def edit_profile_post(user_id):
-    user = _get_user_or_404(user_id)
-    require(current_user, Action.EDIT_PROFILE, user)
+    """Save a profile."""
+    user = load_or_404(User, user_id, Action.EDIT_PROFILE)
     form = _profile_form(user, formdata=True)
     if form.validate_on_submit():
         try:
@@ -227,6 +233,7 @@ def edit_profile_post(user_id):
 @bp.get("/directory")
 @login_required
 def directory():
+    """Organisations and their members (hidden profiles left out)."""
     require(current_user, Action.VIEW_DIRECTORY)
     return render_template("accounts/directory.html",
                            organisations=services.directory(current_user))
@@ -234,9 +241,11 @@ def directory():
 
 @bp.get("/privacy")
 def privacy():
+    """The privacy notice (public)."""
     return render_template("pages/privacy.html")
 
 
 @bp.get("/accessibility")
 def accessibility():
+    """The accessibility statement (public)."""
     return render_template("pages/accessibility.html")

@@ -20,6 +20,7 @@ def _failed_job_or_404(job_id: int) -> Job:
 @bp.get("/admin/jobs")
 @login_required
 def jobs():
+    """Admins: jobs waiting, running and failed."""
     require(current_user, Action.MANAGE_JOBS)
     return render_template("jobs/jobs.html", jobs=queue.outstanding(), counts=queue.counts(),
                            form=ActionForm())
@@ -28,6 +29,7 @@ def jobs():
 @bp.post("/admin/jobs/<int:job_id>/retry")
 @login_required
 def retry(job_id):
+    """Admins: try a failed job again."""
     require(current_user, Action.MANAGE_JOBS)
     require_action_form()
     job = queue.retry(_failed_job_or_404(job_id))
@@ -38,6 +40,7 @@ def retry(job_id):
 @bp.post("/admin/jobs/<int:job_id>/discard")
 @login_required
 def discard(job_id):
+    """Admins: drop a failed job for good."""
     require(current_user, Action.MANAGE_JOBS)
     require_action_form()
     job = _failed_job_or_404(job_id)

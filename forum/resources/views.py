@@ -16,7 +16,7 @@ from ..web.toolkit import (QueryArgs, load_or_404, page_number, post_limit, rece
                            require_action_form)
 from . import bp, services
 from .forms import TAGS_HINT, EditResourceForm, LibraryFilterForm, ShareResourceForm, VersionForm
-from .models import Resource, ResourceVersion
+from .models import Resource
 
 FILTERS = ("type", "category", "tag", "organisation", "sort")
 
