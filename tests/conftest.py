@@ -65,7 +65,18 @@ def mailbox(smtp_server) -> Mailbox:
     """Messages delivered to the test SMTP server during this test."""
     _, mailbox = smtp_server
     mailbox.clear()
+    mailbox.before_read = None
     return mailbox
+
+
+def _send_queued_email(app) -> None:
+    """Run due `mail.send` jobs as a worker would: in an app context of their own."""
+    from forum.jobs import run_pending
+    with app.app_context():
+        try:
+            run_pending(kinds=["mail.send"])
+        finally:
+            db.session.remove()
 
 
 def make_test_config(tmp_path, smtp_port, **overrides) -> dict:
@@ -81,6 +92,7 @@ def make_test_config(tmp_path, smtp_port, **overrides) -> dict:
         "MAIL_PORT": smtp_port,
         "BASE_URL": "http://localhost",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
     }
     config.update(overrides)
     return config
@@ -117,7 +129,9 @@ def app(app_config, mailbox):
         _reset_database()
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()
+        mailbox.before_read = lambda: _send_queued_email(app)
         yield app
+        mailbox.before_read = None
         db.session.remove()
         db.engine.dispose()
 

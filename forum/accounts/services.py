@@ -4,7 +4,7 @@ from flask import current_app
 from .. import events
 from ..database import utcnow
 from ..extensions import db
-from ..mail import send_email
+from ..mail import queue_email
 from ..permissions import Action, require, visible
 from ..transactions import use_case
 from ..urls import absolute_url
@@ -54,8 +54,9 @@ def apply_to_join(*, name, email, job_role, reason, organisation_id=None,
     email = email.strip()
     existing = find_user_by_email(email)
     if existing is not None and existing.status in {"active", "suspended"}:
-        send_email(existing.email, "You already have an account", "already_member",
-                   user=existing, reset_url=absolute_url("accounts.forgot_password"))
+        # key=None: each application is a new reminder, like the staff notice below.
+        queue_email(existing.email, "You already have an account", "already_member",
+                    user=existing, reset_url=absolute_url("accounts.forgot_password"))
         return None
     organisation = _organisation(organisation_id, new_organisation, sector)
     applicant = existing or User(email=email)
@@ -72,9 +73,9 @@ def apply_to_join(*, name, email, job_role, reason, organisation_id=None,
     db.session.add(applicant)
     db.session.flush()
     events.member_applied.send(applicant, actor=None)
-    send_email(staff_emails(), f"New request to join from {applicant.display_name}",
-               "application_received", applicant=applicant,
-               queue_url=absolute_url("accounts.applications"))
+    queue_email(staff_emails(), f"New request to join from {applicant.display_name}",
+                "application_received", key=f"member.applied:{applicant.id}:{now.isoformat()}",
+                applicant=applicant, queue_url=absolute_url("accounts.applications"))
     return applicant
 
 
@@ -99,9 +100,10 @@ def approve_application(moderator: User, applicant: User) -> User:
     applicant.reviewed_at = utcnow()
     applicant.reviewed_by_id = moderator.id
     events.member_approved.send(applicant, actor=moderator)
-    send_email(applicant.email, "Welcome: your request to join was approved", "approved",
-               user=applicant, set_password_url=_set_password_url(applicant),
-               hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
+    queue_email(applicant.email, "Welcome: your request to join was approved", "approved",
+                key=f"member.approved:{applicant.id}:{applicant.reviewed_at.isoformat()}",
+                user=applicant, set_password_url=_set_password_url(applicant),
+                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
     return applicant
 
 
@@ -116,7 +118,9 @@ def decline_application(moderator: User, applicant: User, reason: str) -> User:
     applicant.reviewed_at = utcnow()
     applicant.reviewed_by_id = moderator.id
     events.member_declined.send(applicant, actor=moderator, reason=reason)
-    send_email(applicant.email, "Your request to join", "declined", user=applicant, reason=reason)
+    queue_email(applicant.email, "Your request to join", "declined",
+                key=f"member.declined:{applicant.id}:{applicant.reviewed_at.isoformat()}",
+                user=applicant, reason=reason)
     return applicant
 
 
@@ -140,9 +144,10 @@ def invite_member(moderator: User, *, email, name, organisation_id=None, new_org
     db.session.add(user)
     db.session.flush()
     events.member_invited.send(user, actor=moderator)
-    send_email(user.email, "You are invited to the Community of Practice forum", "invited",
-               user=user, inviter=moderator, set_password_url=_set_password_url(user),
-               hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
+    queue_email(user.email, "You are invited to the Community of Practice forum", "invited",
+                key=f"member.invited:{user.id}:{user.reviewed_at.isoformat()}",
+                user=user, inviter=moderator, set_password_url=_set_password_url(user),
+                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
     return user
 
 
@@ -201,9 +206,9 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or user.status != "active":
         return
-    send_email(user.email, "Reset your password", "reset_password", user=user,
-               set_password_url=_set_password_url(user),
-               hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
+    queue_email(user.email, "Reset your password", "reset_password", user=user,
+                set_password_url=_set_password_url(user),
+                hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
 
 
 @use_case
@@ -225,8 +230,8 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     if find_user_by_email(new_email) is None:
         link = absolute_url("accounts.confirm_email", token=tokens.make_token(
             tokens.CONFIRM_EMAIL, user, email=new_email))
-        send_email(new_email, "Confirm your new email address", "confirm_email",
-                   user=user, confirm_url=link, hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
+        queue_email(new_email, "Confirm your new email address", "confirm_email",
+                    user=user, confirm_url=link, hours=current_app.config["TOKEN_MAX_AGE_HOURS"])
     # An address already in use gets no email and no error: the page must not reveal it.
 
 
@@ -282,6 +287,13 @@ def set_role(admin: User, user: User, role: str) -> User:
     old_role, user.role = user.role, role
     events.member_role_changed.send(user, actor=admin, old_role=old_role)
     return user
+
+
+def members_to_manage() -> list[User]:
+    """Active and suspended accounts, by name, with their organisations (one query)."""
+    return list(db.session.scalars(
+        db.select(User).where(User.status.in_(["active", "suspended"]))
+        .options(db.joinedload(User.organisation)).order_by(User.display_name)))
 
 
 def directory(viewer) -> list[tuple[Organisation, list[User]]]:

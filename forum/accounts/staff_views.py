@@ -7,7 +7,7 @@ from ..extensions import db
 from ..permissions import Action, require
 from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
-from ..web.toolkit import require_action_form
+from ..web.toolkit import load_or_404, require_action_form
 from . import bp, services
 from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm
 from .models import Organisation, User
@@ -23,6 +23,7 @@ def _pending_or_404(user_id: int) -> User:
 @bp.get("/moderation/applications")
 @login_required
 def applications():
+    """Moderators: requests to join awaiting a decision."""
     require(current_user, Action.REVIEW_APPLICATIONS)
     return render_template("accounts/applications.html",
                            applicants=services.pending_applications(), form=ActionForm())
@@ -31,6 +32,7 @@ def applications():
 @bp.post("/moderation/applications/<int:user_id>/approve")
 @login_required
 def approve(user_id):
+    """Moderators: approve a request; the member is emailed a set-password link."""
     require(current_user, Action.REVIEW_APPLICATIONS)
     require_action_form()
     applicant = _pending_or_404(user_id)
@@ -43,6 +45,7 @@ def approve(user_id):
 @bp.get("/moderation/applications/<int:user_id>/decline")
 @login_required
 def decline(user_id):
+    """Moderators: the form for declining a request with a reason."""
     require(current_user, Action.REVIEW_APPLICATIONS)
     return render_template("accounts/decline.html", applicant=_pending_or_404(user_id),
                            form=DeclineForm())
@@ -51,6 +54,7 @@ def decline(user_id):
 @bp.post("/moderation/applications/<int:user_id>/decline")
 @login_required
 def decline_post(user_id):
+    """Moderators: decline a request; the applicant is emailed the reason."""
     require(current_user, Action.REVIEW_APPLICATIONS)
     applicant = _pending_or_404(user_id)
     form = DeclineForm()
@@ -70,6 +74,7 @@ def _invite_form():
 @bp.get("/moderation/invite")
 @login_required
 def invite():
+    """Moderators: the invitation form."""
     require(current_user, Action.INVITE_MEMBER)
     return render_template("accounts/invite.html", form=_invite_form())
 
@@ -77,6 +82,7 @@ def invite():
 @bp.post("/moderation/invite")
 @login_required
 def invite_post():
+    """Moderators: invite someone directly."""
     require(current_user, Action.INVITE_MEMBER)
     form = _invite_form()
     if form.validate_on_submit():
@@ -97,37 +103,31 @@ def invite_post():
 @bp.get("/moderation/members")
 @login_required
 def members():
+    """Moderators: members with their roles and status."""
     require(current_user, Action.SUSPEND_MEMBER)
-    users = db.session.scalars(
-        db.select(User).where(User.status.in_(["active", "suspended"]))
-        .options(db.joinedload(User.organisation)).order_by(User.display_name))
-    return render_template("accounts/members.html", users=list(users), form=ActionForm(),
+    return render_template("accounts/members.html", users=services.members_to_manage(),
+                           form=ActionForm(),
                            role_form=RoleForm())
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.post("/moderation/members/<int:user_id>/suspend")
 @login_required
 def suspend(user_id):
+    """Moderators: suspend a member (their sessions end at once)."""
     return _set_suspended(user_id, True)
 
 
 @bp.post("/moderation/members/<int:user_id>/reinstate")
 @login_required
 def reinstate(user_id):
+    """Moderators: reinstate a suspended member."""
     return _set_suspended(user_id, False)
 
 
 def _set_suspended(user_id: int, suspended: bool):
     require(current_user, Action.SUSPEND_MEMBER)
     require_action_form()
-    user = _user_or_404(user_id)
+    user = load_or_404(User, user_id)
     try:
         services.set_suspended(current_user, user, suspended)
     except DomainError as error:
@@ -140,9 +140,10 @@ def _set_suspended(user_id: int, suspended: bool):
 @bp.post("/moderation/members/<int:user_id>/role")
 @login_required
 def change_role(user_id):
+    """Admins: change a member's role."""
     require(current_user, Action.MANAGE_ROLES)
     form = RoleForm()
-    user = _user_or_404(user_id)
+    user = load_or_404(User, user_id)
     if form.validate_on_submit():
         try:
             services.set_role(current_user, user, form.role.data)
@@ -158,6 +159,7 @@ def change_role(user_id):
 @bp.get("/admin/organisations")
 @login_required
 def organisations():
+    """Moderators: the organisations."""
     require(current_user, Action.MANAGE_ORGANISATIONS)
     return render_template("accounts/organisations.html",
                            organisations=services.list_organisations(), form=OrganisationForm())
@@ -166,8 +168,9 @@ def organisations():
 @bp.route("/admin/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @login_required
 def edit_organisation(organisation_id):
+    """Moderators: rename an organisation or change its sector or status."""
     require(current_user, Action.MANAGE_ORGANISATIONS)
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    organisation = load_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
