@@ -35,6 +35,6 @@ def _instance_path(config: dict | None) -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint (lowest first), plus health checks."""
-    from . import accounts, discussions, health, jobs, qa, resources, tags  # noqa: F401
-    for module in (accounts, discussions, health, qa, resources, jobs):
+    from . import accounts, discussions, health, jobs, qa, resources, search, tags  # noqa: F401
+    for module in (accounts, discussions, health, qa, resources, search, jobs):
         app.register_blueprint(module.bp)

@@ -46,6 +46,10 @@ DEFAULTS = {
     "JOB_MAX_ATTEMPTS": 5,
     "JOB_RETRY_SECONDS": 30,  # back-off: 30 s, 60 s, 120 s, ... (at most an hour)
     "JOB_TIMEOUT_SECONDS": 900,  # a job "running" longer is presumed dead and run again
+    # Search
+    "SEARCH_BACKEND": "whoosh",  # whoosh (embedded), tantivy (fast, one host), postgres
+    "SEARCH_INDEX_DIR": None,  # None: search_index/ in the project folder (whoosh, tantivy)
+    "SEARCH_RESULTS_PER_PAGE": 20,
 }
 
 # Settings that arrive from the environment as strings but are used as other types.
@@ -56,7 +60,7 @@ _INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "THREADS_PER_PAG
             "RESOURCES_PER_PAGE", "EXTRACTION_TIMEOUT", "EXTRACTION_MAX_PAGES",
             "EXTRACTION_MAX_CHARS", "EXTRACTION_MEMORY_MB", "JOBS_INLINE_LIMIT",
             "JOBS_INLINE_INTERVAL", "JOB_MAX_ATTEMPTS", "JOB_RETRY_SECONDS",
-            "JOB_TIMEOUT_SECONDS"}
+            "JOB_TIMEOUT_SECONDS", "SEARCH_RESULTS_PER_PAGE"}
 
 
 def _from_environment(environ):
@@ -97,6 +101,8 @@ def load_config(app, overrides=None):
         app.config["SECRET_KEY"] = _secret_key(instance_path)
     if not app.config["UPLOAD_DIR"]:
         app.config["UPLOAD_DIR"] = str(instance_path / "uploads")
+    if not app.config["SEARCH_INDEX_DIR"]:
+        app.config["SEARCH_INDEX_DIR"] = _default_index_dir(instance_path)
 
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -109,6 +115,12 @@ def load_config(app, overrides=None):
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session instead of a clock
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+
+
+def _default_index_dir(instance_path: Path) -> str:
+    """search_index/ beside the code in a checkout; in the instance folder when installed."""
+    checkout = Path(__file__).resolve().parent.parent / "search_index"
+    return str(checkout if checkout.is_dir() else instance_path / "search_index")
 
 
 def _normalise_database_url(url: str) -> str:

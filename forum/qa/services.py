@@ -21,6 +21,7 @@ from ..discussions.models import Category, Post, Thread, thread_tag
 from ..extensions import db
 from ..permissions import Action, can, is_staff, listed, require
 from ..rendering import linkify_plain_text
+from ..search.services import similar_keys
 from ..tags.models import Tag
 from ..tags.services import parse_tags
 from ..transactions import use_case
@@ -389,14 +390,32 @@ def _like_pattern(word: str) -> str:
 
 def similar_questions(viewer, title: str, *, exclude_id: int | None = None,
                       limit: int = SIMILAR_LIMIT) -> list[QuestionRow]:
-    """Up to `limit` questions whose titles share the most words with `title`.
-
-    A simple database match (one query): each significant word of the title found in a
-    question's title scores a point. The search capability will replace this.
-    """
+    """Up to `limit` questions like `title`: from the search index (stemmed, ranked, the
+    opening post's text counts too), topped up by a title-word match in the database when
+    the index has fewer or cannot answer."""
     words = _keywords(title)
     if not words:
         return []
+    significant = [w for w in _WORD.findall(title.lower()) if len(w) >= 3 and w not in _STOP_WORDS]
+    keys = similar_keys(" ".join(significant[:12]), ("question",), limit + 1)
+    ids = [int(key.split(":")[1]) for key in keys or [] if key.startswith("thread:")]
+    ids = [id_ for id_ in ids if id_ != exclude_id][:limit]
+    rows = []
+    if ids:
+        found = {thread.id: QuestionRow(thread, n or 0, 0) for thread, n in db.session.execute(
+            select(Thread, _answer_count()).where(Thread.id.in_(ids), Thread.kind == QUESTION,
+                                                  listed(viewer, Thread)))}
+        rows = [found[id_] for id_ in ids if id_ in found]
+    if len(rows) < limit:
+        seen = {row.thread.id for row in rows} | ({exclude_id} if exclude_id else set())
+        rows += [row for row in _similar_by_title(viewer, words, limit + len(seen))
+                 if row.thread.id not in seen][:limit - len(rows)]
+    return rows
+
+
+def _similar_by_title(viewer, words: list[str], limit: int) -> list[QuestionRow]:
+    """Questions whose titles share the most of `words` (one query): each word found in a
+    title scores a point."""
     lowered = func.lower(Thread.title)
     score = sum((case((lowered.like(_like_pattern(word), escape="\\"), 1), else_=0)
                  for word in words), start=0)
@@ -405,8 +424,6 @@ def similar_questions(viewer, title: str, *, exclude_id: int | None = None,
              .where(Thread.kind == QUESTION, listed(viewer, Thread), score >= needed)
              .order_by(score.desc(), Thread.accepted_post_id.is_(None), Thread.last_post_at.desc())
              .limit(limit))
-    if exclude_id:
-        query = query.where(Thread.id != exclude_id)
     return [QuestionRow(thread, n or 0, 0) for thread, n in db.session.execute(query)]
 
 

@@ -74,9 +74,10 @@ def ask():
     """The ask-a-question form."""
     require(current_user, Action.START_THREAD)
     form = _ask_form(formdata=False)
-    category_id = QueryArgs().id("category")
-    if category_id:
+    args = QueryArgs()
+    if category_id := args.id("category"):
         form.category_id.data = category_id
+    form.title.data = args.text("title", 200) or None  # "ask a question with this title"
     return _render_ask(form)
 
 

@@ -1,0 +1,11 @@
+"""Search: one index over everything members may find, behind a small backend interface.
+
+Core, below the domains: backends (Whoosh, tantivy, PostgreSQL) index plain `SearchDoc`s;
+each domain registers its searchable models (forum/<domain>/search.py) and queues index
+jobs from its change-event listeners; the page re-checks the policy for every hit.
+"""
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)
+
+from . import indexing, views  # noqa: E402,F401  (the index jobs and the page register on import)
