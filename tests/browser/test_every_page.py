@@ -50,11 +50,15 @@ def _paths():
         f"/admin/organisations/{member.organisation_id}", "/admin/categories",
         "/admin/categories/new", f"/admin/categories/{category.id}", "/admin/jobs",
         "/no-such-page", "/join/received",
+        "/search", "/search?q=policy", "/search?q=policy&type=question&sort=newest",
+        "/search?q=zzqqxx", '/search?q="', "/search?q=menapause",
     ]
 
 
 def test_every_page_passes_axe_for_an_admin(app, live_server, browser, axe):
+    from forum.jobs import run_pending
     load_demo()
+    run_pending(limit=10_000)  # the demo content indexed, so search pages have results
     paths = _paths()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
