@@ -25,9 +25,17 @@ def init_db() -> None:
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create the database, or upgrade it to the latest schema."""
+    """Create the database, or upgrade it to the latest schema; build a missing index."""
     init_db()
     click.echo(f"Database ready: {_safe_url()}")
+    _ensure_search_index()
+
+
+def _ensure_search_index() -> None:
+    """Build the search index from the database if there is none (a new install)."""
+    from .search.indexing import get_index, rebuild_index
+    if not get_index().health().ok:
+        click.echo(f"Search index built: {rebuild_index()} documents ({get_index().name}).")
 
 
 def _safe_url() -> str:
@@ -76,6 +84,7 @@ def serve_command(port):
     if db.session.scalar(db.select(db.func.count(User.id))) == 0:
         click.echo("Empty database: loading demo content.")
         load_demo()
+    _ensure_search_index()
     from .demo import DEMO_USERS
     _print_logins([(email, role) for email, _, role, _ in DEMO_USERS])
     click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl+C to stop)")
@@ -105,8 +114,9 @@ COMMANDS = [bench_command, init_command, create_user_command, demo_command, serv
             rerender_command]
 
 from .jobs.worker import worker_command  # noqa: E402
+from .search.cli import search_command  # noqa: E402
 
-COMMANDS.append(worker_command)
+COMMANDS += [worker_command, search_command]
 
 
 def register_cli(app) -> None:
