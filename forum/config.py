@@ -91,7 +91,7 @@ def load_config(app, overrides=None):
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(DEFAULTS)
-    app.config.from_pyfile("forum.cfg", silent=True)
+    app.config.from_pyfile(str(instance_path / "forum.cfg"), silent=True)  # not root_path
     app.config.update(_from_environment(os.environ))
     app.config.update(overrides or {})
 

@@ -5,6 +5,7 @@ domains (`open_thread`, `add_reply`, `attach_uploads`) only add and flush, so Q&
 the resource library compose them inside their own single transaction.
 """
 from flask import current_app
+from sqlalchemy import update
 
 from .. import events
 from ..accounts.models import User
@@ -57,10 +58,10 @@ def open_thread(author, category: Category, *, title: str, body: str,
     now = utcnow()
     tag_rows = resolve_tags(tags) if tags else []
     thread = Thread(category=category, author=author, title=title, created_at=now,
-                    last_post_at=now, last_post_author=author, post_count=0, kind=kind,
+                    last_post_at=now, last_post_author=author, post_count=1, kind=kind,
                     is_anonymous=anonymous, tags=tag_rows)
     db.session.add(thread)
-    post = _add_post(thread, author, body, now)
+    post = _add_post(thread, author, body, now, number=1)
     attach_uploads(post, author, attachments)
     category.thread_count = Category.thread_count + 1
     db.session.flush()
@@ -72,21 +73,25 @@ def open_thread(author, category: Category, *, title: str, body: str,
 def add_reply(author, thread: Thread, *, body: str, attachments=None) -> Post:
     """Add a post at the end of `thread` (a building block: flushes, no commit)."""
     require(author, Action.REPLY, thread)
-    # Lock the thread row (PostgreSQL) so two simultaneous replies get distinct numbers.
-    db.session.execute(db.select(Thread.id).where(Thread.id == thread.id).with_for_update())
+    # Claim the next number with one atomic UPDATE: on PostgreSQL it holds the row lock until
+    # commit, on SQLite it takes the write lock before anything is read, so two replies at
+    # once never get the same number (a SELECT ... FOR UPDATE is ignored by SQLite).
+    number = db.session.execute(
+        update(Thread).where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1).returning(Thread.post_count)
+        .execution_options(synchronize_session=False)).scalar_one()
     db.session.refresh(thread)
-    post = _add_post(thread, author, body, utcnow())
+    post = _add_post(thread, author, body, utcnow(), number=number)
     attach_uploads(post, author, attachments)
     db.session.flush()
     events.post_created.send(post, actor=author)
     return post
 
 
-def _add_post(thread: Thread, author, body: str, when) -> Post:
-    post = Post(thread=thread, author=author, number=thread.post_count + 1, body_source=body,
+def _add_post(thread: Thread, author, body: str, when, *, number: int) -> Post:
+    post = Post(thread=thread, author=author, number=number, body_source=body,
                 body_html=render_markdown(body), created_at=when)
     db.session.add(post)
-    thread.post_count += 1
     thread.last_post_at = when
     thread.last_post_author = author
     thread.category.post_count = Category.post_count + 1

@@ -44,10 +44,11 @@ def _set_tags(resource: Resource, raw) -> None:
     resource.tags = resolve_tags(clean_tags(raw), limit=MAX_TAGS)
 
 
-def _add_version(resource: Resource, uploader, upload: Upload, note: str = "") -> ResourceVersion:
+def _add_version(resource: Resource, uploader, upload: Upload, note: str = "",
+                 number: int = 1) -> ResourceVersion:
     stored = store_upload(upload)
-    resource.version_count = (resource.version_count or 0) + 1
-    version = ResourceVersion(resource=resource, number=resource.version_count,
+    resource.version_count = number
+    version = ResourceVersion(resource=resource, number=number,
                               stored_file=stored, uploader=uploader, filename=upload.filename,
                               kind=upload.filetype.key, size=upload.size, note=note,
                               created_at=utcnow())
@@ -129,10 +130,14 @@ def add_version(editor, resource: Resource, upload: Upload, note: str = "") -> R
     require(editor, Action.EDIT_RESOURCE, resource)
     if resource.is_link:
         raise DomainError("A link has no file versions. Edit the link instead.", field="file")
-    # Lock the row (PostgreSQL) so two uploads at once get distinct version numbers.
-    db.session.execute(select(Resource.id).where(Resource.id == resource.id).with_for_update())
+    # Claim the number with one atomic UPDATE (a row lock on PostgreSQL, the write lock on
+    # SQLite), so two uploads at once never get the same version number.
+    number = db.session.execute(
+        update(Resource).where(Resource.id == resource.id)
+        .values(version_count=Resource.version_count + 1).returning(Resource.version_count)
+        .execution_options(synchronize_session=False)).scalar_one()
     db.session.refresh(resource)
-    version = _add_version(resource, editor, upload, note)
+    version = _add_version(resource, editor, upload, note, number=number)
     db.session.flush()
     events.resource_version_added.send(version, actor=editor)
     return version
