@@ -96,16 +96,27 @@ def serve_command(port):
 @click.command("rerender")
 @with_appcontext
 def rerender_command():
-    """Re-render every post's stored HTML from its Markdown (after renderer changes)."""
+    """Re-render every stored HTML field from its source (after renderer changes): posts and
+    their earlier versions, resource descriptions, and Q&A comments."""
     from .discussions.models import Post, PostRevision
-    from .rendering import render_markdown
-    count = 0
-    for model in (Post, PostRevision):
-        for row in db.session.scalars(db.select(model)).yield_per(500):
-            row.body_html = render_markdown(row.body_source)
+    from .qa.models import Comment
+    from .rendering import linkify_plain_text, render_markdown
+    from .resources.models import Resource
+    fields = [
+        ("posts", Post, "body_source", "body_html", render_markdown),
+        ("earlier versions of posts", PostRevision, "body_source", "body_html",
+         render_markdown),
+        ("resource descriptions", Resource, "description_source", "description_html",
+         lambda source: render_markdown(source) if source else ""),
+        ("comments", Comment, "body", "body_html", linkify_plain_text),
+    ]
+    for label, model, source, target, render in fields:
+        count = 0
+        for row in db.session.scalars(db.select(model).order_by(model.id)).yield_per(500):
+            setattr(row, target, render(getattr(row, source)))
             count += 1
-    db.session.commit()
-    click.echo(f"Re-rendered {count} posts and revisions.")
+        db.session.commit()
+        click.echo(f"Re-rendered {count} {label}.")
 
 
 from .bench import bench_command  # noqa: E402

@@ -71,7 +71,8 @@ def test_create_user_prints_a_working_set_password_link(migrated_app):
 
 def test_forum_console_script_runs_init(tmp_path):
     """The installed `forum` entry point works as a newcomer would use it."""
-    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "instance"),
+           "FORUM_SEARCH_INDEX_DIR": str(tmp_path / "search_index")}  # not the checkout's
     env.pop("FORUM_DATABASE_URL", None)
     forum = os.path.join(os.path.dirname(sys.executable), "forum")
     result = subprocess.run([forum, "init"], env=env, capture_output=True, text=True,
@@ -90,7 +91,8 @@ def test_forum_serve_starts_with_demo_content(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "instance"),
+           "FORUM_SEARCH_INDEX_DIR": str(tmp_path / "search_index")}  # not the checkout's
     env.pop("FORUM_DATABASE_URL", None)
     forum = os.path.join(os.path.dirname(sys.executable), "forum")
     server = subprocess.Popen([forum, "serve", "--port", str(port)], env=env,
@@ -112,3 +114,62 @@ def test_forum_serve_starts_with_demo_content(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "admin@demo.example" in output and "equally-safe-demo" in output
+
+
+def test_rerender_restores_every_stored_html_field(app):
+    """`forum rerender` rebuilds posts, revisions, resource descriptions and comments."""
+    from forum.discussions import services as discussions
+    from forum.discussions.models import Post, PostRevision
+    from forum.qa import services as qa
+    from forum.qa.models import Comment
+    from forum.resources.models import Resource
+
+    from .factories import make_member
+    from .qa.factories import make_question
+    from .resources.helpers import make_resource
+
+    question = make_question(body="Is **this** bold?")
+    opening = db.session.scalar(db.select(Post).where(Post.thread_id == question.id))
+    discussions.edit_post(question.author, opening, body="Now *this* is emphasised.")
+    comment = qa.add_comment(make_member(), opening, body="See https://example.org please")
+    resource = make_resource(description="A **template**.")
+    rows = [opening, db.session.scalar(db.select(PostRevision)), resource, comment]
+    for row in rows:
+        setattr(row, "description_html" if isinstance(row, Resource) else "body_html", "stale")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rerender"])
+    assert result.exit_code == 0, result.output
+    assert "Re-rendered 1 comments." in result.output
+    db.session.expire_all()
+    assert "<em>this</em>" in db.session.get(Post, opening.id).body_html
+    assert "<strong>this</strong>" in db.session.scalar(db.select(PostRevision)).body_html
+    assert "<strong>template</strong>" in db.session.get(Resource, resource.id).description_html
+    assert 'href="https://example.org"' in db.session.get(Comment, comment.id).body_html
+
+
+def test_the_migrations_have_exactly_one_head():
+    """One linear history, so plain `forum db upgrade` knows where to go."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from forum.extensions import _project_migrations_dir
+    config = Config()
+    config.set_main_option("script_location", str(_project_migrations_dir()))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_plain_db_upgrade_works_on_an_empty_database(tmp_path, empty_database_url):
+    """`forum db upgrade` with no revision builds the whole schema."""
+    from flask_migrate import upgrade
+    from sqlalchemy import inspect
+
+    from forum import create_app
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "DATABASE_URL": empty_database_url, "SECRET_KEY": "test",
+                      "SEARCH_INDEX_DIR": str(tmp_path / "index")})
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"user", "thread", "post", "resource", "tag", "resource_tag", "job",
+                "outbound_email"} <= tables
+        db.engine.dispose()

@@ -16,7 +16,8 @@ OURS = {"job", "stored_file", "resource", "resource_tag", "resource_version", "a
 def _app(tmp_path):
     return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                        "DATABASE_URL": f"sqlite:///{tmp_path}/migrated.db",
-                       "SECRET_KEY": "test", "UPLOAD_DIR": str(tmp_path / "uploads")})
+                       "SECRET_KEY": "test", "UPLOAD_DIR": str(tmp_path / "uploads"),
+                       "SEARCH_INDEX_DIR": str(tmp_path / "search_index")})
 
 
 def _touches_ours(difference) -> bool:
