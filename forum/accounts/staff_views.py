@@ -8,7 +8,8 @@ from ..permissions import Action, require
 from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import load_or_404, require_action_form
-from . import bp, services
+from . import services
+from .views import bp
 from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm
 from .models import Organisation, User
 

@@ -1,5 +1,5 @@
 """Public pages and a member's own account: landing, join, login, passwords, profile."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
@@ -7,10 +7,12 @@ from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import load_or_404
 from ..permissions import Action, require
 from ..validation import DomainError
-from . import bp, services
+from . import services
 from .forms import (ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, JoinForm,
                     LoginForm, ProfileForm, SetPasswordForm)
 from .models import User
+
+bp = Blueprint("accounts", __name__)
 
 
 def _limit(setting):

@@ -7,7 +7,8 @@ from ..permissions import Action, require
 from ..validation import DomainError
 from ..web.forms import add_form_error
 from ..web.toolkit import require_action_form
-from . import bp, services
+from . import services
+from .views import bp
 from .forms import CategoryForm
 from .models import Category, Thread
 

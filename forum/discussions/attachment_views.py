@@ -6,7 +6,8 @@ from ..files.serving import counts_as_download, send_stored
 from ..permissions import Action
 from ..web.forms import ActionForm
 from ..web.toolkit import load_or_404, require_action_form
-from . import bp, services
+from . import services
+from .views import bp
 from .models import Attachment
 
 

@@ -1,5 +1,5 @@
 """Member pages for discussions: index, category, thread, writing, editing, history."""
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.bylines import author_name
@@ -10,9 +10,11 @@ from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import (accepts_files, load_or_404, max_attachments, page_number,
                            post_limit, receiving, require_action_form)
-from . import bp, services
+from . import services
 from .forms import EditPostForm, PreviewForm, ReplyForm, ThreadForm
 from .models import Category, Post, Thread
+
+bp = Blueprint("discussions", __name__)
 
 
 @bp.get("/forum")

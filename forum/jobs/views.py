@@ -1,13 +1,15 @@
 """The admin page for background jobs: what is waiting, running or failed."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..permissions import Action, require
 from ..web.forms import ActionForm
 from ..web.toolkit import require_action_form
-from . import bp, queue
+from . import queue
 from .models import FAILED, Job
+
+bp = Blueprint("jobs", __name__)
 
 
 def _failed_job_or_404(job_id: int) -> Job:

@@ -11,7 +11,8 @@ from ..tags.models import TAG_MAX_LENGTH, Tag
 from ..validation import DomainError
 from ..web.forms import add_form_error
 from ..web.toolkit import load_or_404, page_number
-from . import bp, services
+from . import services
+from .views import bp
 from .forms import MergeTagForm, RenameTagForm, TagsForm
 from .tags import list_tags
 

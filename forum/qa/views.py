@@ -1,5 +1,6 @@
 """Member pages for questions and answers: lists, asking, the question page, votes, tags."""
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   url_for)
 from flask_login import current_user, login_required
 
 from ..discussions import services as discussions
@@ -11,11 +12,13 @@ from ..validation import DomainError
 from ..web.forms import add_form_error
 from ..web.toolkit import (QueryArgs, accepts_files, load_or_404, max_attachments,
                            page_number, post_limit, receiving, require_action_form, wants_json)
-from . import bp, services
+from . import services
 from .forms import TAGS_HINT, AnswerForm, AskForm, CommentForm
 from .models import Comment
 from .services import DuplicateSubmission
 from .tags import list_tags
+
+bp = Blueprint("qa", __name__)
 
 
 def _post_url(post: Post) -> str:

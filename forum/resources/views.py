@@ -1,6 +1,6 @@
 """Library pages: browse, share, a resource, edit, delete, new version, and downloading
 a version (images also inline, as re-encoded copies)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.models import User
@@ -14,9 +14,12 @@ from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import (QueryArgs, load_or_404, page_number, post_limit, receiving,
                            require_action_form)
-from . import bp, services
+from . import services
 from .forms import TAGS_HINT, EditResourceForm, LibraryFilterForm, ShareResourceForm, VersionForm
 from .models import Resource
+
+bp = Blueprint("resources", __name__)
+
 
 FILTERS = ("type", "category", "tag", "organisation", "sort")
 

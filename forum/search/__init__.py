@@ -4,8 +4,5 @@ Core, below the domains: backends (Whoosh, tantivy, PostgreSQL) index plain `Sea
 each domain registers its searchable models (forum/<domain>/search.py) and queues index
 jobs from its change-event listeners; the page re-checks the policy for every hit.
 """
-from flask import Blueprint
-
-bp = Blueprint("search", __name__)
-
-from . import indexing, views  # noqa: E402,F401  (the index jobs and the page register on import)
+from .views import bp  # noqa: F401  (the blueprint lives with its routes)
+from . import indexing, views  # noqa: F401  (the index jobs and the page register on import)

@@ -1,13 +1,16 @@
 """The search page: one box (also in every page's header), filters with counts, results."""
 from datetime import date
 
-from flask import abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from ..permissions import Action, require
 from ..web.toolkit import QueryArgs, page_number
-from . import bp, services
+from . import services
 from .query import KINDS, SORTS, SearchQuery
+
+bp = Blueprint("search", __name__)
+
 
 FILTERS = ("q", "type", "category", "tag", "organisation", "from", "to", "accepted", "file",
            "sort")
