@@ -1,7 +1,7 @@
 """Forms for joining, logging in, passwords and profiles (shape checks only)."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, EmailField, PasswordField, SelectChoice, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional,
                                 ValidationError)
 
@@ -9,6 +9,11 @@ from ..validation import PlainText, clean_line, clean_multiline
 from .models import ACCREDITATION, ROLES, SECTORS
 
 NO_ORGANISATION = 0
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    """Options from (value, label) pairs: WTForms deprecates plain tuples (gone in 3.4)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _line(label, max_length, required=True):
@@ -24,12 +29,13 @@ class OrganisationFieldsMixin:
     new_organisation = StringField("Or, if it is not listed, your organisation's name",
                                    filters=[clean_line], validators=_line("Organisation name", 200,
                                                                           required=False))
-    sector = SelectField("Sector", choices=[("", "Choose a sector")] + list(SECTORS.items()),
+    sector = SelectField("Sector", choices=_choices([("", "Choose a sector"), *SECTORS.items()]),
                          default="")
 
     def fill_organisations(self, organisations):
-        self.organisation_id.choices = [(NO_ORGANISATION, "Choose your organisation")] + [
-            (o.id, o.name) for o in organisations]
+        self.organisation_id.choices = _choices(
+            [(NO_ORGANISATION, "Choose your organisation")]
+            + [(o.id, o.name) for o in organisations])
 
     def validate_organisation_id(self, field):
         if field.data == NO_ORGANISATION and not self.new_organisation.data:
@@ -62,7 +68,7 @@ class JoinForm(OrganisationFieldsMixin, EmailMixin, FlaskForm):
 
 class InviteForm(OrganisationFieldsMixin, EmailMixin, FlaskForm):
     name = StringField("Full name", filters=[clean_line], validators=_line("Full name", 80))
-    role = SelectField("Role", choices=list(ROLES.items()), default="member")
+    role = SelectField("Role", choices=_choices(ROLES.items()), default="member")
 
 
 class DeclineForm(FlaskForm):
@@ -124,9 +130,10 @@ class ProfileForm(OrganisationFieldsMixin, FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField("Name", filters=[clean_line], validators=_line("Name", 200))
-    sector = SelectField("Sector", choices=list(SECTORS.items()))
-    accreditation = SelectField("Accreditation status", choices=list(ACCREDITATION.items()))
+    sector = SelectField("Sector", choices=_choices(SECTORS.items()))
+    accreditation = SelectField("Accreditation status",
+                                choices=_choices(ACCREDITATION.items()))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=list(ROLES.items()))
+    role = SelectField("Role", choices=_choices(ROLES.items()))

@@ -31,7 +31,9 @@ def read_token(purpose: str, token: str) -> tuple[User | None, dict]:
         return None, {}
     if not isinstance(payload, dict):
         return None, {}
-    user = db.session.get(User, payload.get("uid"))
+    uid = payload.get("uid")
+    # A payload without an integer id names nobody; looking it up would only warn.
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
     if user is None or user.security_stamp != payload.get("stamp"):
         return None, {}
     return user, payload

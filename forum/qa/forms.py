@@ -1,7 +1,8 @@
 """Forms for asking, answering, commenting, tagging and moderating questions (shape only)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, HiddenField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..rendering import MAX_SOURCE_LENGTH
@@ -48,10 +49,11 @@ class AskForm(FlaskForm):
     confirmed = HiddenField()
 
     def fill_categories(self, categories):
-        self.category_id.choices = [(0, "Choose a category")] + [(c.id, c.name) for c in categories]
+        self.category_id.choices = [SelectChoice(0, "Choose a category")] + [
+            SelectChoice(c.id, c.name) for c in categories]
 
     def validate_category_id(self, field):
-        if field.data not in {value for value, _ in self.category_id.choices if value}:
+        if field.data not in {choice.value for choice in self.category_id.choices if choice.value}:
             raise ValidationError("Choose a category.")
 
 

@@ -1,13 +1,19 @@
 """Forms for the resource library: share, edit, new version, and the library's filters."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from ..rendering import MAX_SOURCE_LENGTH
 from ..validation import PlainText, clean_line, clean_multiline
 from ..files.filetypes import GROUPS
 from .services import SORTS
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    """Options from (value, label) pairs: WTForms deprecates plain tuples (gone in 3.4)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 TAGS_HINT = "Separate tags with commas, for example: policy, staff survey, training."
 
@@ -49,8 +55,8 @@ class _ResourceFields(FlaskForm):
         PlainText("Tags")])
 
     def fill_categories(self, categories) -> None:
-        self.category.choices = [(0, "Choose a category")] + [(c.id, c.name)
-                                                               for c in categories]
+        self.category.choices = _choices([(0, "Choose a category")] + [
+            (c.id, c.name) for c in categories])
 
 
 class ShareResourceForm(_ResourceFields):
@@ -75,17 +81,17 @@ class LibraryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    type = SelectField("Type", choices=[("", "All types"), *GROUPS.items(), ("link", "Links")],
-                       default="", validate_choice=False)
+    type = SelectField("Type", default="", validate_choice=False, choices=_choices(
+        [("", "All types"), *GROUPS.items(), ("link", "Links")]))
     category = SelectField("Category", default="", validate_choice=False)
     tag = SelectField("Tag", default="", validate_choice=False)
     organisation = SelectField("Organisation", default="", validate_choice=False)
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="newest",
+    sort = SelectField("Sort by", choices=_choices(SORTS.items()), default="newest",
                        validate_choice=False)
 
     def fill(self, choices: dict) -> None:
-        self.category.choices = [("", "All categories")] + [
-            (str(c.id), c.name) for c in choices["categories"]]
-        self.tag.choices = [("", "All tags")] + [(t, t) for t in choices["tags"]]
-        self.organisation.choices = [("", "All organisations")] + [
-            (str(i), name) for i, name in choices["organisations"]]
+        self.category.choices = _choices([("", "All categories")] + [
+            (str(c.id), c.name) for c in choices["categories"]])
+        self.tag.choices = _choices([("", "All tags")] + [(t, t) for t in choices["tags"]])
+        self.organisation.choices = _choices([("", "All organisations")] + [
+            (str(i), name) for i, name in choices["organisations"]])
