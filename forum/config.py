@@ -50,6 +50,7 @@ DEFAULTS = {
     "SEARCH_BACKEND": "whoosh",  # whoosh (embedded), tantivy (fast, one host), postgres
     "SEARCH_INDEX_DIR": None,  # None: search_index/ in the project folder (whoosh, tantivy)
     "SEARCH_RESULTS_PER_PAGE": 20,
+    "SEARCH_REBUILD_PROCESSES": 2,  # whoosh: processes analysing documents in a rebuild
 }
 
 # Settings that arrive from the environment as strings but are used as other types.
@@ -60,7 +61,7 @@ _INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "THREADS_PER_PAG
             "RESOURCES_PER_PAGE", "EXTRACTION_TIMEOUT", "EXTRACTION_MAX_PAGES",
             "EXTRACTION_MAX_CHARS", "EXTRACTION_MEMORY_MB", "JOBS_INLINE_LIMIT",
             "JOBS_INLINE_INTERVAL", "JOB_MAX_ATTEMPTS", "JOB_RETRY_SECONDS",
-            "JOB_TIMEOUT_SECONDS", "SEARCH_RESULTS_PER_PAGE"}
+            "JOB_TIMEOUT_SECONDS", "SEARCH_RESULTS_PER_PAGE", "SEARCH_REBUILD_PROCESSES"}
 
 
 def _from_environment(environ):

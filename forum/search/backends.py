@@ -19,7 +19,7 @@ def create_backend(app=None) -> SearchBackend:
     path = app.config["SEARCH_INDEX_DIR"]
     if name == "whoosh":
         from .whoosh_backend import WhooshBackend
-        return WhooshBackend(path)
+        return WhooshBackend(path, app.config["SEARCH_REBUILD_PROCESSES"])
     if name == "tantivy":
         from .tantivy_backend import TantivyBackend
         return TantivyBackend(path)

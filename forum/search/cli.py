@@ -49,7 +49,7 @@ def status_command():
               help="Backends to measure (default: whoosh and tantivy; postgres needs a "
                    "PostgreSQL database).")
 @click.option("--size", "sizes", multiple=True, type=int, default=[2_000, 10_000],
-              show_default=True, help="Numbers of generated documents.")
+              show_default=True, help="Numbers of generated posts (plus one resource per 20 posts).")
 @click.option("--rounds", default=3, show_default=True, help="Times the query list is run.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the rows as JSON.")
 @with_appcontext
@@ -64,7 +64,9 @@ def bench_command(backends, sizes, rounds, out):
     finally:
         app.config["SEARCH_BACKEND"], app.config["SEARCH_INDEX_DIR"] = saved
         app.extensions.pop("forum.search", None)
-    click.echo(f"{'backend':<10}{'documents':>10}{'build s':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    click.echo(f"{'backend':<10}{'posts':>9}{'resources':>10}{'build s':>9}{'p50 ms':>9}"
+               f"{'p95 ms':>9}")
     for row in rows:
-        click.echo(f"{row['backend']:<10}{row['documents']:>10}{row['build_s']:>9}"
+        click.echo(f"{row['backend']:<10}{row['posts']:>9}{row['resources']:>10}"
+                   f"{row['build_s']:>9}"
                    f"{row['p50_ms']:>9}{row['p95_ms']:>9}")

@@ -15,11 +15,11 @@ running together.
 
 Queries come from `SearchQuery.parsed`, never raw text: each word is analysed like the
 fields (whoosh_analysis) and becomes Term/Phrase clauses over title (boosted), body and
-file text; a prefix stands for at most MAX_EXPANSIONS known words. Filters go in
-`filter=` and staff-only documents in `mask=`, so they narrow without scoring; an
-accepted answer's score is multiplied (`_Ranking`). Every match is collected, because
-facet counts cover all of them: so the total is exact, and facets are counted by
-intersecting the matches with cached per-segment sets of each facet value.
+file text; a prefix stands for at most MAX_EXPANSIONS known words. The matches (with
+the filters, without staff-only documents unless the reader is staff) are worked out as
+bitsets (whoosh_docsets), which gives the exact total and the facet counts in C; only the
+page's top hits are then scored, by Whoosh's BM25F with block-quality skipping, among
+those matches. An accepted answer carries a document boost (whoosh_analysis).
 """
 import logging
 import os
@@ -29,7 +29,9 @@ from datetime import datetime, time
 from itertools import islice
 from typing import Callable, Iterable
 
-from whoosh import index, scoring, sorting
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from whoosh import index, scoring
 from whoosh import query as wq
 
 from .backend import FACETS, Health, SearchUnavailable
@@ -37,10 +39,11 @@ from .documents import Hit, HitPage, SearchDoc
 from .query import MIN_PREFIX, ParsedText, SearchQuery
 from .whoosh_analysis import (FOLD_ANALYZER, SCHEMA, SCHEMA_VERSION, SPELL_ANALYZER,
                               TEXT_ANALYZER, document_fields, fold, marked, tokens)
+from . import whoosh_ranking as ranking
+from .whoosh_docsets import DocSets, positions
 
 log = logging.getLogger(__name__)
 TEXT_FIELDS = {"title": 3.0, "body": 1.0, "file_text": 0.6}  # field -> boost
-ACCEPTED_BOOST = 1.3
 MAX_EXPANSIONS = 8  # words a prefix may stand for
 PREFIX_SCAN = 300  # known words looked at to choose them (bounds a short prefix's cost)
 WRITE_TIMEOUT, WRITE_ATTEMPTS = 5.0, 6  # a second writer waits up to ~30 s, then fails
@@ -49,23 +52,6 @@ MAX_PER_PAGE = 100
 MISSING = (FileNotFoundError, index.EmptyIndexError)  # no index (or its folder just retired)
 FACET_FIELDS = {"kind": "kind", "category_id": "category_id", "tag": "tags",
                 "organisation_id": "organisation_id", "file_kind": "file_kinds"}
-
-
-class _Ranking(scoring.BM25F):
-    """BM25F, with an accepted answer's score multiplied by ACCEPTED_BOOST."""
-
-    use_final = True
-
-    def __init__(self):
-        super().__init__()
-        self._accepted = (None, frozenset())  # (searcher, its accepted docnums)
-
-    def final(self, searcher, docnum, score):
-        owner, docs = self._accepted
-        if owner is not searcher:  # computed once per searcher (per index version)
-            docs = frozenset(searcher.docs_for_query(wq.Term("accepted", True)))
-            self._accepted = (searcher, docs)
-        return score * ACCEPTED_BOOST if docnum in docs else score
 
 
 class _PreloadedOr(wq.Or):
@@ -80,14 +66,17 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, rebuild_processes: int = 1):
         self.path = os.path.abspath(path)
+        # Whoosh's MpWriter: more than one process analyses documents during a rebuild
+        # (each writes its own segment: searches then read a few segments).
+        self.rebuild_processes = max(1, rebuild_processes)
         self._pointer_path = os.path.join(self.path, "CURRENT")
         self._lock = threading.RLock()  # guards the index, searcher and caches below
         self._write_lock = threading.Lock()  # one writer per process (Whoosh's lock: across)
         self._ix = self._searcher = self._pointer = None  # pointer: CURRENT's (inode, mtime)
-        self._ranking = _Ranking()
-        self._facet_cache = {}  # (segment id, docnum offset) -> {facet: {value: docnums}}
+        self._docsets = DocSets()
+        self._spelling_cache = {}  # segment id -> its words as written
 
     # -- the pointer and its generations -------------------------------------------------
 
@@ -150,7 +139,12 @@ class WhooshBackend:
                     self._searcher.close()
                     self._searcher = None
                 if self._searcher is None:
-                    self._searcher = ix.searcher(weighting=self._ranking)
+                    self._searcher = ix.searcher(weighting=scoring.BM25F())
+                    segments = {leaf.segment().segment_id()
+                                for leaf, _ in self._searcher.reader().leaf_readers()
+                                if leaf.segment() is not None}
+                    self._spelling_cache = {key: words for key, words
+                                            in self._spelling_cache.items() if key in segments}
                 return self._searcher
             except SearchUnavailable:
                 raise
@@ -220,7 +214,9 @@ class WhooshBackend:
             folder = os.path.join(self.path, self._new_generation())
             count = 0
             try:
-                writer = index.create_in(folder, SCHEMA).writer(limitmb=256)
+                procs = self.rebuild_processes
+                writer = index.create_in(folder, SCHEMA).writer(
+                    limitmb=256, **({"procs": procs, "multisegment": True} if procs > 1 else {}))
                 try:
                     for doc in docs:
                         writer.add_document(**document_fields(doc))
@@ -275,41 +271,36 @@ class WhooshBackend:
         text_query = self._text_query(searcher.reader(), query.parsed, query.match_any)
         if text_query is None:
             return HitPage(facets={name: {} for name in FACETS})
+        text_query = text_query.normalize()
+        docsets, reader = self._docsets, searcher.reader()
+        matches = docsets.of_query(searcher, text_query) & self._filter_bits(searcher, query)
+        if matches and not staff:
+            matches &= ~docsets.term(reader, "staff_only", True)
+        facets = self._facets(reader, matches)
+        total = matches.bit_count()
         per_page = max(1, min(query.per_page, MAX_PER_PAGE))
         start = (max(1, query.page) - 1) * per_page
-        newest = query.sort == "newest"
-        # limit=None: facets need every match anyway, so each is collected (and scored)
-        # once, and the total is exact: scored_length() is all of them.
-        results = searcher.search(
-            text_query.normalize(), limit=None, filter=self._filter(query),
-            mask=None if staff else wq.Term("staff_only", True), terms=False,
-            sortedby=sorting.FieldFacet("created_at", reverse=True) if newest else None)
-        hits = [Hit(hit["key"], 0.0 if newest else hit.score, *marked(hit))
-                for hit in results[start:start + per_page]]
-        matched = {docnum for _, docnum in results.top_n}
-        return HitPage(hits=hits, total=results.scored_length(), exact=True,
-                       facets=self._facets(searcher.reader(), matched))
+        if start >= total:
+            return HitPage(total=total, exact=True, facets=facets)
+        candidates, wanted = positions(matches), start + per_page
+        top = (ranking.newest(searcher, candidates, wanted) if query.sort == "newest"
+               else ranking.best(searcher, text_query, candidates, wanted))
+        terms = frozenset(text for field, text in text_query.iter_all_terms()
+                          if field in TEXT_FIELDS)
+        hits = []
+        for score, docnum in top[start:]:
+            stored = searcher.stored_fields(docnum)
+            hits.append(Hit(stored["key"], score, *marked(stored, terms)))
+        return HitPage(hits=hits, total=total, exact=True, facets=facets)
 
-    def _facets(self, reader, matched: set) -> dict[str, dict[str, int]]:
-        """Counts per facet value among `matched`, by intersecting it (in C) with each
-        segment's cached sets of documents per value. A commit adds a segment and leaves
-        the others' sets valid (a deleted document is never matched). Whoosh's groupedby
-        costs a Python call per match and facet, and re-reads every tag on every search."""
-        cache, counts = {}, {name: {} for name in FACETS}
-        for leaf, offset in reader.leaf_readers():
-            if leaf.segment() is None:
-                continue  # an empty index
-            key = (leaf.segment().segment_id(), offset)
-            cache[key] = self._facet_cache.get(key) or {
-                name: {value.decode("utf-8"): frozenset(
-                    offset + d for d in leaf.postings(field, value).all_ids())
-                    for value in leaf.lexicon(field)}
-                for name, field in FACET_FIELDS.items()}
-            for name, values in cache[key].items():
-                for value, docs in values.items():
-                    if n := len(docs.intersection(matched)):
-                        counts[name][value] = counts[name].get(value, 0) + n
-        self._facet_cache = cache
+    def _facets(self, reader, matches: int) -> dict[str, dict[str, int]]:
+        """Counts per facet value among `matches`: a bitset intersection per value."""
+        counts = {name: {} for name in FACETS}
+        if matches:
+            for name, field in FACET_FIELDS.items():
+                for value, docs in self._docsets.facet_values(reader, field).items():
+                    if n := (matches & docs).bit_count():
+                        counts[name][value] = n
         return counts
 
     def _text_query(self, reader, parsed: ParsedText, match_any: bool):
@@ -358,24 +349,29 @@ class WhooshBackend:
                 words.append(stem)
         return words
 
-    @staticmethod
-    def _filter(query: SearchQuery):
-        """The filters as one query (they narrow the matches and are never scored)."""
-        parts = [wq.Or([wq.Term("kind", kind) for kind in query.kinds])] if query.kinds else []
+    def _filter_bits(self, searcher, query: SearchQuery) -> int:
+        """The documents the filters allow, as a bitset (every live one without filters)."""
+        docsets, reader = self._docsets, searcher.reader()
+        bits = docsets.all_live(reader)
+        if query.kinds:
+            bits &= docsets.of_query(searcher, wq.Or([wq.Term("kind", k) for k in query.kinds]))
         for field, value in (("category_id", query.category_id),
                              ("organisation_id", query.organisation_id),
                              ("tags", query.tag or None), ("file_kinds", query.file_kind or None)):
-            if value is not None:
-                parts.append(wq.Term(field, str(value)))
-        if query.date_from or query.date_to:  # whole days, in UTC
-            parts.append(wq.DateRange(
-                "created_at", query.date_from and datetime.combine(query.date_from, time.min),
-                query.date_to and datetime.combine(query.date_to, time.max)))
+            if value is not None and bits:
+                bits &= docsets.term(reader, field, str(value))
         for field, wanted in (("accepted", query.accepted_only),
                               ("official", query.official_only)):
-            if wanted:
-                parts.append(wq.Term(field, True))
-        return wq.And(parts) if parts else None
+            if wanted and bits:
+                bits &= docsets.term(reader, field, True)
+        for key in query.exclude_keys:
+            if bits and (key_bits := docsets.term(reader, "key", key)):
+                bits &= ~key_bits
+        if (query.date_from or query.date_to) and bits:  # whole days, in UTC
+            bits &= docsets.of_query(searcher, wq.DateRange(
+                "created_at", query.date_from and datetime.combine(query.date_from, time.min),
+                query.date_to and datetime.combine(query.date_to, time.max)))
+        return bits
 
     def suggest(self, words: Iterable[str]) -> dict[str, str]:
         """For each word the index does not know, the closest word of a title or body:
@@ -399,15 +395,38 @@ class WhooshBackend:
         except SearchUnavailable:
             return {}
 
-    @staticmethod
-    def _closest(reader, word: str) -> str | None:
-        for distance in (1, 2) if len(word) >= 6 else (1,):
-            candidates = set()
-            # Per segment: a multi-segment reader's terms_within compares every word.
-            for leaf, _ in reader.leaf_readers():
-                candidates.update(islice(leaf.terms_within("spelling", word, distance), 50))
+    def _closest(self, reader, word: str) -> str | None:
+        """The known word nearest `word` (see suggest), or None. Edit distances are
+        rapidfuzz's optimal string alignment (a swap of two neighbouring letters is one
+        edit), computed in C over each segment's cached word list: Whoosh's own
+        Levenshtein automaton, in Python, took 70-120 ms for one word at 10,000 posts."""
+        wanted = (1, 2) if len(word) >= 6 else (1,)
+        found = {}  # candidate -> distance
+        for leaf, _ in reader.leaf_readers():
+            if leaf.segment() is None:
+                continue
+            for candidate, distance, _ in process.extract(
+                    word, self._spelling_words(leaf), scorer=OSA.distance,
+                    score_cutoff=wanted[-1], limit=50):
+                found[candidate] = min(distance, found.get(candidate, distance))
+        # A word only in removed (or staff-only) documents is no word to offer: Whoosh keeps
+        # a removed document's words in its lexicon until its segment is merged away.
+        hidden = self._docsets.term(reader, "staff_only", True)
+        found = {c: d for c, d in found.items()
+                 if self._docsets.term(reader, "spelling", c) & ~hidden}
+        for distance in wanted:
+            candidates = [c for c, d in found.items() if d <= distance]
             if any(fold(c) == fold(word) for c in candidates):
                 return None
             if candidates:
                 return min(candidates, key=lambda c: (-reader.doc_frequency("spelling", c), c))
         return None
+
+    def _spelling_words(self, leaf) -> list[str]:
+        """A segment's words as written (its `spelling` lexicon), cached per segment."""
+        key = leaf.segment().segment_id()
+        words = self._spelling_cache.get(key)
+        if words is None:
+            words = [term.decode("utf-8") for term in leaf.lexicon("spelling")]
+            self._spelling_cache[key] = words
+        return words
