@@ -367,6 +367,9 @@ class PostgresBackend:
         where += [f"d.{column}" for flag, column in (("accepted_only", "accepted"),
                                                       ("official_only", "official"))
                   if getattr(query, flag)]
+        if query.exclude_keys:
+            where.append("d.key <> ALL(CAST(:exclude_keys AS text[]))")
+            params["exclude_keys"] = list(query.exclude_keys)
         if not staff:
             where.append("NOT d.staff_only")
         return "".join(f" AND {condition}" for condition in where)

@@ -117,6 +117,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Keys left out whatever they match: documents with an index job still waiting, so a
+    # just-removed post is not counted in totals or facets before its job has run.
+    exclude_keys: tuple[str, ...] = ()
     # False: every term must match (the search box). True: any term may, best first
     # (similar questions while asking).
     match_any: bool = False

@@ -3,12 +3,17 @@
 Permissions are applied twice. What a reader may not see is never in the index for them
 (only live content is indexed; staff-only documents are filtered by the backend), and
 every hit is then loaded through the policy's query twin (`listed`) and re-checked with
-`can(viewer, VIEW, obj)` before it is shown. A fixed number of queries per page: one per
-kind of result, plus one per facet that needs labels.
+`can(viewer, VIEW, obj)` before it is shown; documents whose index job is still waiting
+are left out of totals and facets too. A fixed number of queries per page: the waiting
+jobs, one per kind of result, plus one per facet that needs labels.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..files.filetypes import TYPES
+from ..jobs.models import Job
 from ..permissions import Action, can, is_staff, listed
 from .backend import SearchUnavailable, markup
 from .documents import HitPage
@@ -79,8 +84,11 @@ def _facets(page: HitPage) -> dict[str, list[tuple[str, str, int]]]:
     return shown
 
 
-def _suggestion(query: SearchQuery) -> str:
-    """The query text with misspelled words replaced, or "" when nothing needs correcting."""
+def _suggestion(viewer, query: SearchQuery, staff: bool) -> str:
+    """The query text with misspelled words replaced, or "" when nothing needs correcting.
+    Offered only when searching for it finds something `viewer` may see: an engine's word
+    lists may still hold words of removed content (until a merge, or while its index job
+    waits), and a word is no less telling in a suggestion than in a result."""
     words = query.parsed.terms + tuple(w for phrase in query.parsed.phrases for w in phrase)
     corrections = get_index().suggest(words) if words else {}
     if not corrections:
@@ -90,7 +98,22 @@ def _suggestion(query: SearchQuery) -> str:
         lowered = token.lower().strip('"')
         corrected.append(token.replace(token.strip('"'), corrections[lowered])
                          if lowered in corrections else token)
-    return " ".join(corrected)
+    suggestion = " ".join(corrected)
+    check = SearchQuery(text=suggestion, per_page=query.per_page,
+                        exclude_keys=query.exclude_keys)
+    try:
+        hits = get_index().search(check, staff=staff).hits
+    except SearchUnavailable:
+        return ""
+    return suggestion if _load_visible(viewer, [hit.key for hit in hits]) else ""
+
+
+def _waiting_keys() -> tuple[str, ...]:
+    """Keys whose index job has not run yet (or failed): the index may still hold what the
+    database no longer shows, so they are left out of results, totals and facets until it
+    has run (in the embedded default, a moment after the change)."""
+    rows = db.session.scalars(select(Job.payload).where(Job.kind == "search.index"))
+    return tuple(sorted({key for payload in rows for key in payload.get("keys", ())}))
 
 
 def search(viewer, query: SearchQuery) -> SearchResults:
@@ -98,8 +121,9 @@ def search(viewer, query: SearchQuery) -> SearchResults:
     results = SearchResults(query=query)
     if query.parsed.empty:
         return results
+    query, staff = replace(query, exclude_keys=_waiting_keys()), is_staff(viewer)
     try:
-        page = get_index().search(query, staff=is_staff(viewer))
+        page = get_index().search(query, staff=staff)
     except SearchUnavailable:
         results.unavailable = True
         if not get_index().health().ok:  # broken, not merely slow: rebuild it
@@ -122,7 +146,7 @@ def search(viewer, query: SearchQuery) -> SearchResults:
     results.pages = max(1, -(-results.total // query.per_page))
     results.facets = _facets(page)
     if results.total < 3:
-        results.suggestion = _suggestion(query)
+        results.suggestion = _suggestion(viewer, query, staff)
     return results
 
 

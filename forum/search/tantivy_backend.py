@@ -305,16 +305,28 @@ class TantivyBackend:
                     or searcher.doc_freq("spelling", tokens[0]) or looked_up >= SUGGEST_WORDS:
                 continue
             folded, looked_up = tokens[0], looked_up + 1
-            limit, best = (1 if len(folded) <= 4 else 2), None
+            limit, near = (1 if len(folded) <= 4 else 2), []
             for term, frequency in searcher.terms_with_prefix(
                     "spelling", folded[0], limit=SUGGEST_CANDIDATES):
                 if abs(len(term) - len(folded)) <= limit:
                     distance = _distance(folded, term, limit)
-                    if distance <= limit and (best is None or (distance, -frequency, term) < best):
-                        best = (distance, -frequency, term)
+                    if distance <= limit:
+                        near.append((distance, -frequency, term))
+            # Nearest first, and only a word some live, members' document has: tantivy
+            # keeps a removed document's words in its term dictionary until a merge.
+            best = next((term for *_, term in sorted(near)
+                         if _offered(self._open().schema, searcher, term)), None)
             if best is not None:
-                found[word] = best[2]
+                found[word] = best
         return found
+
+
+def _offered(schema, searcher, term: str) -> bool:
+    """Does a live document that members may see have `term` among its words?"""
+    query = Query.boolean_query([
+        (Occur.Must, Query.term_query(schema, "spelling", term)),
+        (Occur.MustNot, Query.term_query(schema, "staff_only", True))])
+    return searcher.search(query, 1).count > 0
 
 
 def _search(index: tantivy.Index, query: SearchQuery, staff: bool) -> HitPage:
@@ -406,6 +418,7 @@ def _filters(schema, query: SearchQuery, staff: bool) -> list:
         must.append(Query.range_query(schema, "created_at", tantivy.FieldType.Date,
                                       lower, upper, include_upper=upper is None))
     clauses = [(Occur.Must, clause) for clause in must]
+    clauses += [(Occur.MustNot, term("key", key)) for key in query.exclude_keys]
     return clauses if staff else clauses + [(Occur.MustNot, term("staff_only", True))]
 
 

@@ -179,6 +179,25 @@ def test_known_words_get_no_suggestion(backend):
     assert backend.suggest(["menopause"]) == {}
 
 
+def test_words_only_in_removed_or_staff_only_documents_are_never_suggested(backend):
+    backend.index([doc(1, "Menopause at work"), doc(2, "Grievance procedures"),
+                   doc(3, "Stalking guidance", staff_only=True)])
+    assert backend.suggest(["grievence"]) == {"grievence": "grievance"}
+    backend.delete(["thread:2"])  # its words may linger in the engine's term lists
+    assert backend.suggest(["grievence"]) == {}
+    assert backend.suggest(["stalkinf"]) == {}
+
+
+def test_excluded_keys_are_left_out_of_hits_totals_and_facets(backend):
+    backend.index([doc(n, f"Carers leave {n}", kind="question" if n < 3 else "resource")
+                   for n in range(1, 6)])
+    page = backend.search(SearchQuery(text="carers", exclude_keys=("thread:1", "thread:4",
+                                                                   "thread:99")), staff=False)
+    assert {hit.key for hit in page.hits} == {"thread:2", "thread:3", "thread:5"}
+    assert page.total == 3
+    assert page.facets["kind"] == {"question": 1, "resource": 2}
+
+
 def test_a_rebuild_swaps_in_a_complete_new_index(backend):
     backend.index([doc(1, "Stale document")])
     counted = []
