@@ -190,7 +190,8 @@ class PostgresBackend:
         return json.dumps([rows[key] for key in sorted(rows)], ensure_ascii=False)
 
     def _upsert(self, conn, docs: list[SearchDoc], table=DOCS, vocab=VOCAB) -> None:
-        """Insert or replace a batch, adding (new words - replaced words) to the vocabulary."""
+        """Insert or replace a batch, adding (new words - replaced words) to the vocabulary.
+        Staff-only documents' words are not counted: suggestions are offered to members."""
         en, simple = self._cfg
         words = f"tsvector_to_array(to_tsvector('{simple}', {{0}}.title || ' ' || {{0}}.body))"
         columns = ", ".join(COLUMNS)
@@ -202,9 +203,10 @@ class PostgresBackend:
             WITH r AS (SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r({record})),
             delta AS (
                 SELECT w, sum(n)::int AS n FROM (
-                    SELECT w, 1 AS n FROM r, unnest({words.format('r')}) w
+                    SELECT w, 1 AS n FROM r, unnest({words.format('r')}) w WHERE NOT r.staff_only
                     UNION ALL
                     SELECT w, -1 FROM {table} d JOIN r USING (key), unnest({words.format('d')}) w
+                    WHERE NOT d.staff_only
                 ) x WHERE w ~ '^[[:alpha:]]{{2,40}}$' GROUP BY w HAVING sum(n) <> 0),
             upserted AS (
                 INSERT INTO {table} ({columns}, tsv)
@@ -241,9 +243,10 @@ class PostgresBackend:
         if keys:
             self._write(lambda conn: conn.execute(text(f"""
                 WITH gone AS (DELETE FROM {DOCS} WHERE key = ANY(CAST(:keys AS text[]))
-                              RETURNING title, body),
+                              RETURNING title, body, staff_only),
                 delta AS (SELECT w, count(*)::int AS n FROM gone, unnest(tsvector_to_array(
-                    to_tsvector('{self._cfg[1]}', gone.title || ' ' || gone.body))) w GROUP BY w)
+                    to_tsvector('{self._cfg[1]}', gone.title || ' ' || gone.body))) w
+                    WHERE NOT gone.staff_only GROUP BY w)
                 UPDATE {VOCAB} v SET count = v.count - delta.n FROM delta WHERE v.word = delta.w
             """), {"keys": keys}))  # _cfg is read inside: _write has set up the tables by then
 
