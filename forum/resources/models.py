@@ -40,6 +40,7 @@ class Resource(TimestampMixin, SoftDeleteMixin, db.Model):
     download_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id", ondelete="SET NULL"))
+    is_official: Mapped[bool] = mapped_column(default=False)  # marked by moderators (collections)
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

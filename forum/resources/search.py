@@ -44,7 +44,7 @@ def resource_document(resource: Resource) -> SearchDoc | None:
         author_id=resource.author_id, organisation_id=resource.organisation_id,
         category_id=resource.category_id, tags=tuple(resource.tag_names),
         file_text=file_text, file_label=file_label,
-        file_kinds=() if resource.is_link else (resource.kind,))
+        file_kinds=() if resource.is_link else (resource.kind,), official=resource.is_official)
 
 
 def resource_result(resource: Resource) -> ResultView:

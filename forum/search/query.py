@@ -21,6 +21,7 @@ KINDS = {
     "answer": "Answers",
     "reply": "Replies",
     "resource": "Resources",
+    "collection": "Collections",
 }
 SORTS = {"relevance": "Most relevant", "newest": "Newest first"}
 

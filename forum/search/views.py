@@ -13,7 +13,7 @@ bp = Blueprint("search", __name__)
 
 
 FILTERS = ("q", "type", "category", "tag", "organisation", "from", "to", "accepted", "file",
-           "sort")
+           "official", "sort")
 
 
 def _date(args: QueryArgs, name: str) -> date | None:
@@ -31,6 +31,7 @@ def query_from_args(args: QueryArgs) -> SearchQuery:
         tag=args.text("tag", 40).lower(), organisation_id=args.id("organisation"),
         date_from=_date(args, "from"), date_to=_date(args, "to"),
         accepted_only=args.args.get("accepted") == "1", file_kind=args.text("file", 10),
+        official_only=args.args.get("official") == "1",
         sort=args.choice("sort", SORTS, "relevance"), page=page_number(),
         per_page=current_app.config["SEARCH_RESULTS_PER_PAGE"])
 
