@@ -35,6 +35,8 @@ def _instance_path(config: dict | None) -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint (lowest first), plus health checks."""
-    from . import accounts, discussions, health, jobs, qa, resources, search, tags  # noqa: F401
-    for module in (accounts, discussions, health, qa, resources, search, jobs):
+    from . import (accounts, collections, discussions, health, jobs, moderation,  # noqa: F401
+                   qa, resources, search, tags)
+    for module in (accounts, discussions, health, qa, resources, collections, search, jobs,
+                   moderation):
         app.register_blueprint(module.bp)

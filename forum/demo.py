@@ -145,6 +145,10 @@ def load_demo() -> list[tuple[str, str]]:
     load_qa_demo()
     from .resources.demo import load_resource_demo
     load_resource_demo()
+    from .collections.demo import seed_collections
+    seed_collections()
+    from .moderation.demo import load_moderation_demo
+    load_moderation_demo()
     return [(email, role) for email, _, role, _ in DEMO_USERS]
 
 

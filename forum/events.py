@@ -102,3 +102,40 @@ resource_version_added = _signal("resource.version_added",
 resource_deleted = _signal("resource.deleted", "sender: the Resource; actor")
 file_text_extracted = _signal("file.text_extracted",
                               "sender: the StoredFile; actor: None (a background job)")
+
+# -- moderation (forum/moderation) -------------------------------------------------------
+post_hidden = _signal("post.hidden", "sender: the Post; actor: the moderator; reason")
+post_unhidden = _signal("post.unhidden", "sender: the Post; actor: the moderator; reason")
+report_filed = _signal("report.filed", "sender: the Report; actor: the reporting member")
+report_resolved = _signal("report.resolved", "sender: the Report; actor; reason: the note")
+thread_moved = _signal("thread.moved", "sender: the Thread; actor; reason; old_category: its "
+                       "name before")
+
+# -- Collections (forum/collections) ----------------------------------------------------
+collection_created = _signal("collection.created", "sender: the Collection; actor")
+collection_updated = _signal("collection.updated",
+                             "sender: the Collection; actor (title or description changed)")
+collection_deleted = _signal("collection.deleted",
+                             "sender: the Collection, before its row goes; actor")
+collection_published = _signal("collection.published",
+                               "sender: the Collection; actor; published: bool (False: a draft again)")
+collection_official_changed = _signal("collection.official_changed",
+                                      "sender: the Collection; actor; official: bool")
+collection_item_added = _signal("collection.item_added", "sender: the CollectionItem; actor")
+collection_item_removed = _signal("collection.item_removed",
+                                  "sender: the CollectionItem, before its row goes; actor")
+collection_items_reordered = _signal("collection.items_reordered",
+                                     "sender: the Collection; actor; moved: the CollectionItem")
+collection_pinned = _signal("collection.pinned",
+                            "sender: the Collection; actor; position: int, or None when unpinned")
+collection_start_here_chosen = _signal(
+    "collection.start_here_chosen",
+    "sender: the Collection; actor; chosen: True if it is Start here now, False if no more")
+collection_followed = _signal("collection.followed",
+                              "sender: the Collection; actor: the member; following: bool")
+start_here_dismissed = _signal("collection.start_here_dismissed",
+                               "sender: the Collection; actor: the member")
+resource_official_changed = _signal("resource.official_changed",
+                                    "sender: the Resource; actor; official: bool")
+thread_official_changed = _signal("thread.official_changed",
+                                  "sender: the Thread; actor; official: bool")

@@ -77,6 +77,16 @@ class Action(StrEnum):
     DOWNLOAD = "file:download"  # obj: a ResourceVersion or an Attachment
     SEE_TEXT_STATUS = "file:text-status"  # "text could not be extracted": uploader, staff
     MANAGE_JOBS = "jobs:manage"
+    # Moderation (forum/moderation)
+    REPORT = "report:file"  # obj: a Post, Comment or Resource the member can see
+    REVIEW_REPORTS = "report:review"  # the queue, resolving
+    HIDE_POST = "post:hide"  # hide or unhide, with a reason
+    READ_HIDDEN = "post:read-hidden"  # a hidden post's text: its author and moderators
+    VIEW_AUDIT = "audit:view"
+    # Collections (forum/collections)
+    MANAGE_COLLECTIONS = "collection:manage"  # create, edit, items, publish, pin, Start here
+    MARK_OFFICIAL = "official:mark"  # mark a resource or thread official Close the Gap material
+    FOLLOW_COLLECTION = "collection:follow"  # obj: a published Collection
 
 
 STAFF = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -100,6 +110,13 @@ _ROLE_ONLY = {
     Action.SHARE_RESOURCE: MEMBERS,
     Action.ATTACH_FILES: MEMBERS,
     Action.MANAGE_JOBS: frozenset({Role.ADMIN}),
+    Action.REVIEW_REPORTS: STAFF,
+    Action.HIDE_POST: STAFF,
+    Action.VIEW_AUDIT: STAFF,
+    # Collections (forum/collections)
+    Action.MANAGE_COLLECTIONS: STAFF,
+    Action.MARK_OFFICIAL: STAFF,
+    Action.FOLLOW_COLLECTION: MEMBERS,
 }
 
 Rule = Callable[[object, object, bool], bool]  # (user, obj, staff) -> allowed

@@ -24,6 +24,8 @@ LAYERS = [
     ("forum.tags",),
     ("forum.discussions",),
     ("forum.qa", "forum.resources"),
+    ("forum.collections",),
+    ("forum.moderation",),
 ]
 # Glue above every layer: may import anything, and nothing else may import it.
 TOP = ("forum", "forum.cli", "forum.bench", "forum.demo")

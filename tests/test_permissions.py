@@ -18,12 +18,13 @@ def user_for(role: str):
     return User(id=2, status="active", role=role, profile_visible=True)
 
 
-def objects(own=False, locked=False, deleted=False):
+def objects(own=False, locked=False, deleted=False, hidden=False):
+    from forum.database import utcnow
     category = Category(id=1, name="C")
-    thread = Thread(id=1, category=category, is_locked=locked, author_id=OWNER_ID)
+    thread = Thread(id=1, category=category, is_locked=locked,
+                    author_id=2 if own else OWNER_ID, hidden_at=utcnow() if hidden else None)
     post = Post(id=1, thread=thread, number=2, author_id=2 if own else OWNER_ID)
     if deleted:
-        from forum.database import utcnow
         post.deleted_at = utcnow()
     return category, thread, post
 
@@ -62,6 +63,16 @@ MATRIX = [
     (Action.MANAGE_ROLES, None, {A}),
     (Action.EDIT_PROFILE, "own_profile", EVERY_MEMBER),
     (Action.EDIT_PROFILE, "others_profile", {A}),
+    # hidden by a moderator (forum/moderation)
+    (Action.VIEW, "hidden_thread", STAFF),
+    (Action.VIEW, "own_hidden_thread", EVERY_MEMBER),
+    (Action.REPLY, "hidden_thread", STAFF),
+    (Action.REPLY, "own_hidden_thread", STAFF),
+    (Action.HIDE_POST, "others_post", STAFF),
+    (Action.HIDE_POST, "own_post", STAFF),
+    (Action.HIDE_POST, "own_deleted_post", set()),
+    (Action.READ_HIDDEN, "own_post", EVERY_MEMBER),
+    (Action.READ_HIDDEN, "others_post", STAFF),
 ]
 
 
@@ -78,6 +89,8 @@ def build(kind):
         "others_post": post,
         "own_post_locked": objects(own=True, locked=True)[2],
         "own_deleted_post": objects(own=True, deleted=True)[2],
+        "hidden_thread": objects(hidden=True)[1],
+        "own_hidden_thread": objects(own=True, hidden=True)[1],
         "hidden_profile": User(id=9, status="active", role="member", profile_visible=False),
         "own_profile": User(id=2, status="active", role="member", profile_visible=False),
         "others_profile": User(id=9, status="active", role="member", profile_visible=True),

@@ -46,12 +46,13 @@ def world(app):
         "removed": Thread(category=category, author=users[0], title="Removed", deleted_at=now),
         "anonymous": Thread(category=category, author=users[1], title="Anon?", kind="question",
                             is_anonymous=True),
+        "hidden": Thread(category=category, author=users[0], title="Hidden", hidden_at=now),
     }
     posts = []
     for thread in threads.values():
-        for number, deleted in ((1, None), (2, now)):
+        for number, deleted, hidden in ((1, None, None), (2, now, None), (3, None, now)):
             posts.append(Post(thread=thread, number=number, author=users[0], body_source="x",
-                              body_html="<p>x</p>", deleted_at=deleted))
+                              body_html="<p>x</p>", deleted_at=deleted, hidden_at=hidden))
     comments = [Comment(post=post, author=users[1], body="c", body_html="c", deleted_at=when)
                 for post in posts for when in (None, now)]
     attachments = [Attachment(post=post, uploader=users[0], filename="a.pdf", kind="pdf",
@@ -62,6 +63,9 @@ def world(app):
                                 filename="r.pdf", kind="pdf", size=1) for resource in resources]
     db.session.add_all([organisation, *users, category, tag, *threads.values(), *posts,
                         *comments, *attachments, *resources, *versions])
+    db.session.commit()
+    from .collections.factories import policy_matrix_rows  # collections, items of each target
+    db.session.add_all(policy_matrix_rows(users[0], list(threads.values()), resources))
     db.session.commit()
     return users
 

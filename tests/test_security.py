@@ -22,6 +22,7 @@ def csrf_app(tmp_path, smtp_server):
 
 
 def _fill(rule: str) -> str:
+    rule = re.sub(r"<any\(([\w-]+)[^)]*\):\w+>", r"\1", rule)  # <any(a, b):x> -> a
     return re.sub(r"<(?:\w+:)?(\w+)>", "1", rule)
 
 

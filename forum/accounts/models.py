@@ -63,6 +63,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     profile_visible: Mapped[bool] = mapped_column(default=True)
     role: Mapped[str] = mapped_column(String(20), default="member")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    # A suspension's reason (shown to the member at login) and optional end, after which
+    # it lifts by itself (at their next login).
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(String(255))
 
     # The application, kept as the consent record.

@@ -1,4 +1,7 @@
 """Membership rules: applying, approving, inviting, logging in, passwords, profiles."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 
 from .. import events
@@ -179,9 +182,17 @@ def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if user is None or not user.check_password(password):
         raise DomainError("The email address or password is not right.")
+    if user.status == "suspended" and user.suspended_until is not None \
+            and user.suspended_until <= utcnow():  # the suspension has ended: lift it
+        user.status, user.suspension_reason, user.suspended_until = "active", "", None
+        events.member_reinstated.send(user, actor=None, reason="The suspension ended.")
     if user.status == "suspended":
-        raise DomainError("This account is suspended. Contact the moderators if you think "
-                          "this is a mistake.")
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        until = (f" until {user.suspended_until.astimezone(zone):%-d %B %Y}"
+                 if user.suspended_until else "")
+        why = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
+        raise DomainError(f"This account is suspended{until}.{why} Contact the moderators "
+                          "if you think this is a mistake.")
     if user.status != "active":
         raise DomainError("The email address or password is not right.")
     user.last_login_at = utcnow()
@@ -262,9 +273,13 @@ def update_profile(actor: User, user: User, *, display_name, job_role, organisat
 
 
 @use_case
-def set_suspended(moderator: User, user: User, suspended: bool) -> User:
-    """Suspend a member (they lose access at once) or reinstate them."""
+def set_suspended(moderator: User, user: User, suspended: bool, *, reason: str = "",
+                  until: datetime | None = None) -> User:
+    """Suspend a member (they lose access at once), with a reason they are shown and an
+    optional end after which the suspension lifts by itself; or reinstate them."""
     require(moderator, Action.SUSPEND_MEMBER)
+    if suspended and until is not None and until <= utcnow():
+        raise DomainError("The end of the suspension must be in the future.", field="until")
     if user.id == moderator.id:
         raise DomainError("You cannot suspend yourself.")
     if user.role == "admin" and moderator.role != "admin":
@@ -272,7 +287,10 @@ def set_suspended(moderator: User, user: User, suspended: bool) -> User:
     if user.status not in {"active", "suspended"}:
         raise DomainError("Only members can be suspended.")
     user.status = "suspended" if suspended else "active"
-    (events.member_suspended if suspended else events.member_reinstated).send(user, actor=moderator)
+    user.suspension_reason = reason.strip()[:500] if suspended else ""
+    user.suspended_until = until if suspended else None
+    (events.member_suspended if suspended else events.member_reinstated).send(
+        user, actor=moderator, reason=reason.strip(), until=until)
     return user
 
 

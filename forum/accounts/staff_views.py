@@ -1,6 +1,9 @@
 """Moderators' and admins' membership pages: the application queue, invitations,
 suspensions, roles and organisations."""
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -10,7 +13,7 @@ from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import load_or_404, require_action_form
 from . import services
 from .views import bp
-from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm
+from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm, SuspendForm
 from .models import Organisation, User
 
 
@@ -111,11 +114,33 @@ def members():
                            role_form=RoleForm())
 
 
+@bp.get("/moderation/members/<int:user_id>/suspend")
+@login_required
+def suspend_form(user_id):
+    """Moderators: the form to suspend a member, with a reason and an optional end."""
+    user = load_or_404(User, user_id, Action.SUSPEND_MEMBER)
+    return render_template("accounts/suspend.html", member=user, form=SuspendForm())
+
+
 @bp.post("/moderation/members/<int:user_id>/suspend")
 @login_required
 def suspend(user_id):
     """Moderators: suspend a member (their sessions end at once)."""
-    return _set_suspended(user_id, True)
+    user = load_or_404(User, user_id, Action.SUSPEND_MEMBER)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        # The end is a whole day in the forum's time zone: the suspension lifts as it ends.
+        until = (datetime.combine(form.until.data, time.max, ZoneInfo(
+            current_app.config["TIMEZONE"])) if form.until.data else None)
+        try:
+            services.set_suspended(current_user, user, True, reason=form.reason.data,
+                                   until=until)
+        except DomainError as error:
+            add_form_error(form, error, "until")
+        else:
+            flash(f"{user.display_name} is suspended.", "success")
+            return redirect(url_for("accounts.members"))
+    return render_template("accounts/suspend.html", member=user, form=form), 422
 
 
 @bp.post("/moderation/members/<int:user_id>/reinstate")

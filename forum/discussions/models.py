@@ -49,10 +49,14 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
                                       server_default="discussion")
     # Anonymous question: author_id is kept, but only moderators are shown it (bylines).
     is_anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_official: Mapped[bool] = mapped_column(default=False, server_default=false())
     # use_alter: thread and post refer to each other, so this constraint is created last.
     # No ON DELETE: posts are soft-deleted (services clear this); a purge must clear it first.
     accepted_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("post.id", use_alter=True))
+    # Set with its opening post's hidden_at (forum/moderation): out of every list for
+    # members but its author, who sees it with the reason.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -63,6 +67,10 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     def concealed_author_id(self) -> int | None:
         """The author no other member may be told of: an anonymous question's asker."""
         return self.author_id if self.is_anonymous else None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def reply_count(self) -> int:
@@ -89,6 +97,11 @@ class Post(TimestampMixin, SoftDeleteMixin, db.Model):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Denormalised count of helpful votes (forum/qa), so ranking answers costs nothing per row.
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Hidden by a moderator (forum/moderation): members see a placeholder, the author and
+    # moderators see the post with the reason.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -100,6 +113,10 @@ class Post(TimestampMixin, SoftDeleteMixin, db.Model):
     def concealed_author_id(self) -> int | None:
         """An anonymous asker's own posts in their thread would give them away."""
         return self.thread.concealed_author_id
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class PostRevision(TimestampMixin, db.Model):

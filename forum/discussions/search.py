@@ -53,7 +53,7 @@ def load_threads(ids, condition=None) -> list[Thread]:
 def thread_document(thread: Thread) -> SearchDoc | None:
     """A question or discussion: its title and opening post (None if it is not live)."""
     opening = getattr(thread, "search_opening", None)
-    if thread.is_deleted or opening is None:
+    if thread.is_deleted or thread.is_hidden or opening is None:
         return None
     file_text, file_label, file_kinds = _files(opening.attachments)
     return SearchDoc(
@@ -64,7 +64,7 @@ def thread_document(thread: Thread) -> SearchDoc | None:
         category_id=thread.category_id, thread_id=thread.id,
         tags=tuple(tag.name for tag in thread.tags),
         accepted=thread.accepted_post_id is not None, file_text=file_text,
-        file_label=file_label, file_kinds=file_kinds)
+        file_label=file_label, file_kinds=file_kinds, official=thread.is_official)
 
 
 def thread_result(thread: Thread) -> ResultView:
@@ -95,7 +95,8 @@ def load_posts(ids, condition=None) -> list[Post]:
 def post_document(post: Post) -> SearchDoc | None:
     """An answer or a reply (None if it or its thread is not live)."""
     thread = post.thread
-    if post.number == 1 or post.is_deleted or thread.is_deleted:
+    if post.number == 1 or post.is_deleted or post.is_hidden or thread.is_deleted \
+            or thread.is_hidden:
         return None
     file_text, file_label, file_kinds = _files(post.attachments)
     concealed = post.concealed_author_id is not None and post.author_id == post.concealed_author_id
@@ -163,11 +164,19 @@ def _post_changed(post, **extra):
 
 
 @events.thread_edited.connect
+@events.thread_moved.connect
 @events.thread_tags_changed.connect
 @events.thread_converted.connect
 @events.acceptance_withdrawn.connect
 def _thread_changed(thread, **extra):
     queue_index(*_thread_and_posts(thread))
+
+
+@events.post_hidden.connect
+@events.post_unhidden.connect
+def _post_hidden_or_shown(post, **extra):
+    """Hiding an opening post hides its thread, and so every post's document."""
+    queue_index(*(_thread_and_posts(post.thread) if post.number == 1 else [post]))
 
 
 @events.answer_accepted.connect

@@ -173,10 +173,14 @@ def test_suspended_member_loses_access_at_once(app):
     member_client, moderator_client = app.test_client(), app.test_client()
     login(member_client, member)
     login(moderator_client, moderator)
-    moderator_client.post(f"/moderation/members/{member.id}/suspend")
+    refused = moderator_client.post(f"/moderation/members/{member.id}/suspend")
+    assert refused.status_code == 422 and b"Give a reason" in refused.data  # a reason is due
+    assert member_client.get("/forum").status_code == 200
+    moderator_client.post(f"/moderation/members/{member.id}/suspend",
+                          data={"reason": "Repeated personal attacks."})
     assert member_client.get("/forum").status_code == 302
     response = member_client.post("/login", data={"email": member.email, "password": PASSWORD})
-    assert b"suspended" in response.data
+    assert b"suspended" in response.data and b"Repeated personal attacks." in response.data
 
 
 @pytest.mark.parametrize("path", ["/forum", "/directory", "/account", "/members/1",

@@ -10,7 +10,10 @@ from forum.accounts.models import User
 from forum.demo import DEMO_PASSWORD, load_demo
 from forum.discussions import services as discussions
 from forum.discussions.models import Category, Post, Thread
+from forum.collections.models import Collection
 from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.moderation.models import Report
 from forum.tags.models import Tag
 from forum.resources.models import Resource
 from tests.factories import make_user
@@ -34,7 +37,23 @@ def _paths():
     member = db.session.scalar(db.select(User).filter_by(email="fiona@demo.example"))
     tag = db.session.scalar(db.select(Tag).order_by(Tag.id))
     resource = db.session.scalar(db.select(Resource).order_by(Resource.id))
+    report = db.session.scalar(db.select(Report).filter_by(status="open"))  # from the demo
+    hidden = db.session.scalar(db.select(Post).where(
+        Post.number > 1, Post.id != post.id, Post.author_id != admin.id,
+        Post.hidden_at.is_(None), Post.deleted_at.is_(None)))
+    moderation.hide_post(admin, hidden, "Personal details")
+    collection = db.session.scalar(db.select(Collection).order_by(Collection.id))  # demo
     return [
+        "/collections", f"/collections/{collection.id}", "/collections/new",
+        f"/collections/{collection.id}/edit", f"/collections/{collection.id}/manage",
+        f"/collections/{collection.id}/delete", "/search?q=policy&official=1",
+        f"/report/post/{post.id}", f"/report/resource/{resource.id}", "/moderation/reports",
+        f"/moderation/reports/{report.id}", "/moderation/reports?status=resolved",
+        f"/moderation/posts/{post.id}/hide", f"/moderation/posts/{hidden.id}/unhide",
+        f"/threads/{hidden.thread_id}", "/moderation/audit",
+        "/moderation/audit?action=post.hidden&date_from=2026-01-01",
+        f"/moderation/members/{member.id}/suspend",
+        f"/moderation/threads/{thread.id}/move",
         "/forum", f"/categories/{category.id}", f"/categories/{category.id}/new",
         f"/threads/{thread.id}", f"/threads/{thread.id}/reply",
         f"/threads/{thread.id}/reply?quote={post.id}", f"/posts/{post.id}/edit",

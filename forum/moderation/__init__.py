@@ -1,0 +1,5 @@
+"""Moderation: members' reports and the moderators' queue, hiding posts, and the audit
+log of every moderator and admin action (written by a listener on the change events)."""
+from .views import bp  # noqa: F401  (the blueprint lives with its routes)
+from . import audit  # noqa: F401  (connects the audit listener to every change event)
+from . import policy  # noqa: F401  (registers who may report and hide)

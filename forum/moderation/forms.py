@@ -1,0 +1,69 @@
+"""Forms for reporting, hiding and resolving, and the audit log's filters."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..validation import PlainText, clean_multiline
+from .models import REASON_MAX
+
+
+def reason_field(label: str, message: str, required: bool = True):
+    """A plain-text reason of at most REASON_MAX characters."""
+    return TextAreaField(label, filters=[clean_multiline], validators=[
+        DataRequired(message) if required else Optional(),
+        Length(max=REASON_MAX, message=f"{label} must be {REASON_MAX:,} characters or fewer."),
+        PlainText(label, multiline=True)])
+
+
+class ReportForm(FlaskForm):
+    """A member's report: what is wrong with this item."""
+
+    reason = reason_field("What is the problem?",
+                          "Say what the problem is, so the moderators can act on it.")
+
+
+class HideForm(FlaskForm):
+    """Hiding or showing again a post: the reason is shown to its author."""
+
+    reason = reason_field("Reason (shown to the author)", "Give a reason for the author.")
+
+
+class ResolveForm(FlaskForm):
+    """Closing a report with a note; optionally hiding the reported post at once."""
+
+    note = reason_field("Resolution note", "Write a note on what you did and why.")
+    hide = BooleanField("Also hide the reported post (the note is shown to its author "
+                        "as the reason)")
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters (a GET form: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Person", validate_choice=False, default="")
+    action = SelectField("Action", validate_choice=False, default="")
+    target = SelectField("Target type", validate_choice=False, default="")
+    date_from = DateField("From (date)", validators=[Optional()])
+    date_to = DateField("To (date)", validators=[Optional()])
+
+    def fill(self, people, actions, targets) -> None:
+        """Options from what the log holds."""
+        self.person.choices = [SelectChoice("", "Anyone")] + [
+            SelectChoice(str(pid), name) for pid, name in people]
+        self.action.choices = [SelectChoice("", "Any action")] + [
+            SelectChoice(a, a) for a in actions]
+        self.target.choices = [SelectChoice("", "Anything")] + [
+            SelectChoice(t, t) for t in targets]
+
+
+class MoveForm(FlaskForm):
+    """Moving a thread: the new category, and why (kept in the audit log)."""
+
+    category = SelectField("Move to", coerce=int, validate_choice=False)
+    reason = reason_field("Reason", "Give a reason (kept in the audit log).")
+
+    def fill_categories(self, categories) -> None:
+        """The categories to choose from."""
+        self.category.choices = [SelectChoice(c.id, c.name) for c in categories]
