@@ -8,6 +8,7 @@ from ..permissions import Action, require
 from ..rendering import quote_markdown, render_markdown
 from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
+from ..web.home import home_sections
 from ..web.toolkit import (accepts_files, load_or_404, max_attachments, page_number,
                            post_limit, receiving, require_action_form)
 from . import services
@@ -20,8 +21,10 @@ bp = Blueprint("discussions", __name__)
 @bp.get("/forum")
 @login_required
 def index():
-    """The list of categories."""
-    return render_template("discussions/index.html", categories=services.list_categories())
+    """The members' home page: the sections domains contribute (forum/web/home.py), then
+    the categories."""
+    return render_template("discussions/index.html", categories=services.list_categories(),
+                           sections=home_sections(current_user))
 
 
 @bp.get("/categories/<int:category_id>")
