@@ -108,6 +108,10 @@ post_hidden = _signal("post.hidden", "sender: the Post; actor: the moderator; re
 post_unhidden = _signal("post.unhidden", "sender: the Post; actor: the moderator; reason")
 report_filed = _signal("report.filed", "sender: the Report; actor: the reporting member")
 report_resolved = _signal("report.resolved", "sender: the Report; actor; reason: the note")
+thread_merged = _signal("thread.merged", "sender: the Thread merged into; actor; reason; "
+                        "source: the Thread merged (now removed)")
+thread_split = _signal("thread.split", "sender: the new Thread; actor; reason; source: the "
+                       "Thread its posts came from; moved: how many posts")
 thread_moved = _signal("thread.moved", "sender: the Thread; actor; reason; old_category: its "
                        "name before")
 

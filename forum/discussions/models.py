@@ -57,10 +57,14 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     # Set with its opening post's hidden_at (forum/moderation): out of every list for
     # members but its author, who sees it with the reason.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Merged into another thread (forum/moderation): removed, and its address redirects.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     last_post_author: Mapped[User | None] = relationship(foreign_keys=[last_post_author_id])
+    merged_into: Mapped["Thread | None"] = relationship(remote_side=[id],
+                                                        foreign_keys=[merged_into_id])
     tags: Mapped[list[Tag]] = relationship(secondary=thread_tag, order_by=Tag.name)
 
     @property

@@ -179,6 +179,13 @@ def _post_hidden_or_shown(post, **extra):
     queue_index(*(_thread_and_posts(post.thread) if post.number == 1 else [post]))
 
 
+@events.thread_merged.connect
+@events.thread_split.connect
+def _threads_reshaped(thread, source, **extra):
+    """Merging and splitting move posts between threads: both threads and all their posts."""
+    queue_index(*_thread_and_posts(thread), *_thread_and_posts(source))
+
+
 @events.answer_accepted.connect
 def _answer_accepted(answer, **extra):
     queue_index(*_thread_and_posts(answer.thread))

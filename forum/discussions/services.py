@@ -5,7 +5,7 @@ domains (`open_thread`, `add_reply`, `attach_uploads`) only add and flush, so Q&
 the resource library compose them inside their own single transaction.
 """
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .. import events
 from ..accounts.models import User
@@ -244,6 +244,18 @@ def thread_page(thread: Thread, page: int) -> list[Post]:
 def page_count(thread: Thread) -> int:
     """How many pages `thread` spans."""
     return max(1, -(-thread.post_count // current_app.config["POSTS_PER_PAGE"]))
+
+
+def merged_into(thread_id: int) -> int | None:
+    """The thread a merged thread's posts went to (following merges of merges), or None."""
+    seen, current = set(), thread_id
+    while current not in seen:
+        seen.add(current)
+        target = db.session.scalar(select(Thread.merged_into_id).where(Thread.id == current))
+        if target is None:
+            return None if current == thread_id else current
+        current = target
+    return None  # a loop: never made by the services, but never followed forever either
 
 
 def page_of(post: Post) -> int:

@@ -72,6 +72,8 @@ def new_thread_post(category_id):
 @login_required
 def thread(thread_id):
     """A discussion thread, a page of posts at a time (questions have their own page)."""
+    if (target := services.merged_into(thread_id)) is not None:
+        return redirect(url_for("discussions.thread", thread_id=target), code=301)
     thread = load_or_404(Thread, thread_id)
     if thread.is_question:
         return redirect(url_for("qa.question", question_id=thread.id))

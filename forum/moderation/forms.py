@@ -1,9 +1,11 @@
 """Forms for reporting, hiding and resolving, and the audit log's filters."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, TextAreaField
+from wtforms import (BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..validation import PlainText, clean_multiline
+from ..validation import PlainText, clean_line, clean_multiline
+from ..web.forms import title_field
 from .models import REASON_MAX
 
 
@@ -66,4 +68,28 @@ class MoveForm(FlaskForm):
 
     def fill_categories(self, categories) -> None:
         """The categories to choose from."""
+        self.category.choices = [SelectChoice(c.id, c.name) for c in categories]
+
+
+class MergeForm(FlaskForm):
+    """Merging a thread into another, named by its address or number."""
+
+    target = StringField("Merge into (the other thread's address or number)",
+                         filters=[clean_line], validators=[
+                             DataRequired("Say which thread to merge into."),
+                             Length(max=300, message="That is too long for an address.")])
+    reason = reason_field("Reason", "Give a reason (kept in the audit log).")
+
+
+class SplitForm(FlaskForm):
+    """Splitting replies off into a new discussion."""
+
+    posts = SelectMultipleField("Replies to move", coerce=int, validate_choice=False)
+    title = title_field()
+    category = SelectField("Category of the new thread", coerce=int, validate_choice=False)
+    reason = reason_field("Reason", "Give a reason (kept in the audit log).")
+
+    def fill(self, replies, categories) -> None:
+        """The replies and categories to choose from."""
+        self.posts.choices = [SelectChoice(post.id, str(post.number)) for post in replies]
         self.category.choices = [SelectChoice(c.id, c.name) for c in categories]

@@ -161,6 +161,8 @@ def _render_question(question: Thread, *, answer_form=None, comment_form=None,
 @login_required
 def question(question_id):
     """A question with its answers (accepted first, then most helpful) and comments."""
+    if (target := discussions.merged_into(question_id)) is not None:
+        return redirect(url_for("discussions.thread", thread_id=target), code=301)
     question = load_or_404(Thread, question_id)
     if not question.is_question:
         return redirect(url_for("discussions.thread", thread_id=question.id))

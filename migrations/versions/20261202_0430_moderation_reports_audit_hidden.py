@@ -5,7 +5,8 @@ Revises: collections
 Create Date: 2026-12-02 04:30:00
 
 New tables `report` and `audit_entry`; `post` gets hidden_at / hidden_by_id /
-hidden_reason, `thread` gets hidden_at (set with its opening post's), `user` gets
+hidden_reason, `thread` gets hidden_at (set with its opening post's) and merged_into_id
+(a merged thread's address redirects), `user` gets
 suspension_reason and suspended_until.
 """
 from alembic import op
@@ -72,6 +73,9 @@ def upgrade():
                                     ["hidden_by_id"], ["id"], ondelete="SET NULL")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.add_column(sa.Column("hidden_at", UTC, nullable=True))
+        batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_thread_merged_into_id_thread"), "thread",
+                                    ["merged_into_id"], ["id"])
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("suspension_reason", sa.String(length=500), nullable=False,
                                       server_default=""))
@@ -83,6 +87,8 @@ def downgrade():
         batch_op.drop_column("suspended_until")
         batch_op.drop_column("suspension_reason")
     with op.batch_alter_table("thread", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_thread_merged_into_id_thread"), type_="foreignkey")
+        batch_op.drop_column("merged_into_id")
         batch_op.drop_column("hidden_at")
     with op.batch_alter_table("post", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("fk_post_hidden_by_id_user"), type_="foreignkey")

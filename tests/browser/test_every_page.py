@@ -54,6 +54,7 @@ def _paths():
         "/moderation/audit?action=post.hidden&date_from=2026-01-01",
         f"/moderation/members/{member.id}/suspend",
         f"/moderation/threads/{thread.id}/move",
+        f"/moderation/threads/{thread.id}/merge", f"/moderation/threads/{thread.id}/split",
         "/forum", f"/categories/{category.id}", f"/categories/{category.id}/new",
         f"/threads/{thread.id}", f"/threads/{thread.id}/reply",
         f"/threads/{thread.id}/reply?quote={post.id}", f"/posts/{post.id}/edit",
