@@ -1,6 +1,7 @@
-"""The audit log: every change event whose actor is a moderator or an admin becomes an
-entry, added by a listener in the action's own transaction (so an action that rolls back
-leaves no entry, and an entry that cannot be written rolls the action back).
+"""The audit log: every change event in which a moderator or an admin uses their powers
+becomes an entry (not their own posts, votes or edits of their own things: see
+`is_moderation`), added by a listener in the action's own transaction (so an action that
+rolls back leaves no entry, and an entry that cannot be written rolls the action back).
 
 Entries say who, what (the event's name), on what (the sender), why (a `reason` the event
 carries) and when, with the details the event carried (`old_*` values are the "before")
@@ -20,6 +21,10 @@ from .models import AuditEntry
 SNAPSHOT = ("status", "role", "title", "name", "is_locked", "is_pinned", "is_hidden",
             "is_deleted", "category_id", "kind", "is_official", "suspended_until")
 ENTRIES_PER_PAGE = 50
+# What any member does, moderators included, when they take part: not moderation.
+TAKING_PART = {"thread.created", "post.created", "vote.changed", "comment.added",
+               "resource.shared", "report.filed", "file.text_extracted", "member.applied"}
+OWNER_FIELDS = ("author_id", "uploader_id")  # whose the target is (a User: itself)
 
 
 def _plain(value):
@@ -49,10 +54,24 @@ def target_label(obj) -> str:
     return f"{name} {getattr(obj, 'id', '')}".strip()
 
 
+def _own(sender, actor) -> bool:
+    """Is `sender` the actor's own (their post, resource, profile)?"""
+    if type(sender).__name__ == "User":
+        return sender.id == actor.id
+    return any(getattr(sender, field, None) == actor.id for field in OWNER_FIELDS)
+
+
+def is_moderation(event_name: str, sender, actor) -> bool:
+    """Staff acting with staff powers: not taking part like any member, nor changing
+    something of their own."""
+    return (actor is not None and is_staff(actor) and event_name not in TAKING_PART
+            and not _own(sender, actor))
+
+
 def _record(event_name: str):
     def listener(sender, actor=None, **details):
-        if actor is None or not is_staff(actor):
-            return  # members' own actions are not moderation
+        if not is_moderation(event_name, sender, actor):
+            return
         after = {name: _plain(getattr(sender, name)) for name in SNAPSHOT
                  if hasattr(sender, name)}
         db.session.add(AuditEntry(

@@ -163,3 +163,15 @@ def test_a_suspension_with_an_end_lifts_by_itself_at_the_next_login(client, worl
     db.session.expire_all()
     assert db.session.get(User, member.id).status == "active"
     assert _entries()[-1].action == "member.suspended"  # the system's lifting is no moderator's
+
+
+def test_a_moderator_taking_part_is_not_audited_but_using_their_powers_is(world):
+    moderator = world["moderator"]
+    own = discussions.reply(moderator, world["thread"], body="Thanks, here is our guidance.")
+    discussions.edit_post(moderator, own, body="Thanks, here is the guidance.", reason="typo")
+    assert _entries() == []
+    discussions.edit_post(moderator, world["reply"], body="[Removed: a phone number]",
+                          reason="Personal details")
+    (entry,) = _entries()
+    assert (entry.action, entry.target_id, entry.reason) == (
+        "post.edited", world["reply"].id, "Personal details")
