@@ -151,22 +151,8 @@ def test_curate_reorder_publish_pin_follow_and_see_new(app, live_server, page, a
     expect(page.locator(".badge-new")).to_have_count(0)
 
 
-HOME_STAND_IN = """{% extends "base.html" %}{% block title %}Home{% endblock %}
-{% block content %}<h1>Home</h1>{% include "collections/_home_sections.html" %}{% endblock %}"""
-
-
 def test_home_sections_pass_axe_and_start_here_can_be_dismissed(app, live_server, page, axe):
-    """The partial the home page includes, on a stand-in page (the home page itself is
-    built with moderation's part of the issue)."""
-    from flask import render_template_string
-    from flask_login import current_user
-
-    def home():
-        return render_template_string(
-            HOME_STAND_IN, start_here=services.start_here_for(current_user),
-            pinned_collections=services.pinned_collections(current_user))
-
-    app.add_url_rule("/test-home", "test_home", home)
+    """Start here and the pinned collections on the members' home page (/forum)."""
     moderator = make_moderator()
     start = make_collection(moderator, title="Start here", official=True,
                             items=[make_resource(title="Model policy"),
@@ -177,14 +163,14 @@ def test_home_sections_pass_axe_and_start_here_can_be_dismissed(app, live_server
         services.set_pinned(moderator, collection, True)
     newcomer = make_member()
     log_in(page, axe, live_server, newcomer.email)
-    page.goto(live_server + "/test-home")
+    page.goto(live_server + "/forum")
     expect(page.get_by_role("heading", name="Start here: Start here")).to_be_visible()
     pinned = page.get_by_role("region", name="Collections from Close the Gap")
     expect(pinned.get_by_role("heading", level=3)).to_have_text(["Start here", "Toolkit"])
     axe(page)
     no_horizontal_scroll_at_320(page)
     page.get_by_role("button", name="Don't show this again").click()
-    expect(page).to_have_url(re.compile(r"/test-home$"))
+    expect(page).to_have_url(re.compile(r"/forum$"))
     expect(page.get_by_text("“Start here” is hidden.")).to_be_visible()
     expect(page.get_by_role("heading", name="Start here: Start here")).to_have_count(0)
     axe(page)
