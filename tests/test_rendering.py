@@ -432,11 +432,13 @@ PATHOLOGICAL = [
 
 @pytest.mark.parametrize("source", [pytest.param(s, id=n) for n, s in PATHOLOGICAL])
 def test_pathological_input_renders_quickly(source):
+    # CPU time, not wall time: the point is that no input makes rendering blow up
+    # (quadratic parsing and the like), and a shared machine's load says nothing of that.
     best = float("inf")
     for _ in range(2):
-        start = time.perf_counter()
+        start = time.process_time()
         out = render_markdown(source)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     assert isinstance(out, str)
     assert best < 0.25, f"took {best:.3f}s"
 
@@ -450,9 +452,9 @@ def test_over_limit_input_is_still_bounded():
     """render_markdown does not check length; 20x the limit must still be sane."""
     deep_lines = "\n".join("  " * i + "- x" for i in range(1_000))  # ~1 MB, 1,000 deep
     assert len(deep_lines) > 20 * MAX_SOURCE_LENGTH
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine's load is not the renderer's
     out = render_markdown(deep_lines)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert_safe(out)
     assert "<ul>" not in out  # deeper than MAX_NESTING: shown as typed
 
@@ -572,6 +574,6 @@ def test_linkify_plain_text_escapes_and_links():
 
 def test_linkify_plain_text_is_linear_on_hostile_urls():
     for source in ("http://" + "a-." * 3333, "(" * 10_000, "https://" + "a" * 50_000):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: the machine's load is not linkify's
         linkify_plain_text(source)
-        assert time.perf_counter() - start < 0.1
+        assert time.process_time() - start < 0.1

@@ -117,6 +117,9 @@ def test_share_find_version_and_download(app, live_server, page, axe):
     page.get_by_role("button", name="Post reply").click()
     image = page.get_by_role("img", name="Attached image: poster.png")
     expect(image).to_be_visible()
+    # visible is not loaded: wait for the decoded image before reading its width
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 120
     expect(page.get_by_role("link", name="notes.txt", exact=True)).to_be_visible()
     axe(page)
