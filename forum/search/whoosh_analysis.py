@@ -64,6 +64,16 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
 
 
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default, as the index was made
+
+
+def _distinct_words(text: str) -> str:
+    """Each word of `text` once, lower case: what the `spelling` field needs (which words a
+    document has, for their document counts) in about half the tokens, found by one C
+    regex instead of Whoosh's token-by-token pipeline (a tenth of a rebuild's time)."""
+    return " ".join(dict.fromkeys(_WORD.findall(text.lower())))
+
+
 def document_fields(doc: SearchDoc) -> dict:
     """The fields Whoosh indexes for `doc`. Long texts are indexed whole but stored only
     as far as the highlighter reads (`_stored_<field>` is Whoosh's hook for that). An
@@ -78,13 +88,12 @@ def document_fields(doc: SearchDoc) -> dict:
         tags=",".join(doc.tags), file_kinds=",".join(doc.file_kinds),
         title=title, body=body, file_text=file_text,
         _stored_body=body[:SNIPPET_CHARS], _stored_file_text=file_text[:SNIPPET_CHARS],
-        file_label=doc.file_label, spelling=f"{title} {body}",
+        file_label=doc.file_label, spelling=_distinct_words(f"{title} {body}"),
         created_at=_utc(doc.created_at), accepted=bool(doc.accepted),
         official=bool(doc.official), staff_only=bool(doc.staff_only),
         _boost=ACCEPTED_BOOST if doc.accepted else 1.0)
 
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default, as the index was made
 FRAGMENT_CHARS, SURROUND = 200, 40
 
 

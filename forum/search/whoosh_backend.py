@@ -17,9 +17,10 @@ Queries come from `SearchQuery.parsed`, never raw text: each word is analysed li
 fields (whoosh_analysis) and becomes Term/Phrase clauses over title (boosted), body and
 file text; a prefix stands for at most MAX_EXPANSIONS known words. The matches (with
 the filters, without staff-only documents unless the reader is staff) are worked out as
-bitsets (whoosh_docsets), which gives the exact total and the facet counts in C; only the
-page's top hits are then scored, by Whoosh's BM25F with block-quality skipping, among
-those matches. An accepted answer carries a document boost (whoosh_analysis).
+bitsets (whoosh_docsets), which gives the exact total and the facet counts in C; the
+matches are then scored in bulk, exactly as Whoosh's BM25F scores them, from postings read
+a block at a time and kept per word (whoosh_ranking, whoosh_postings). An accepted answer
+carries a document boost (whoosh_analysis).
 """
 import logging
 import os
@@ -282,9 +283,10 @@ class WhooshBackend:
         start = (max(1, query.page) - 1) * per_page
         if start >= total:
             return HitPage(total=total, exact=True, facets=facets)
-        candidates, wanted = positions(matches), start + per_page
-        top = (ranking.newest(searcher, candidates, wanted) if query.sort == "newest"
-               else ranking.best(searcher, text_query, candidates, wanted))
+        wanted = start + per_page
+        top = (ranking.newest(searcher, docsets, positions(matches), wanted)
+               if query.sort == "newest"
+               else ranking.best(searcher, docsets, text_query, matches, wanted))
         terms = frozenset(text for field, text in text_query.iter_all_terms()
                           if field in TEXT_FIELDS)
         hits = []

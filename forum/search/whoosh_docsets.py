@@ -1,19 +1,27 @@
 """Sets of matching documents as bitsets, for exact totals and facet counts (Whoosh only).
 
-Scoring every match in pure Python is what made Whoosh slow: a word in a tenth of 10,000
-posts is 1,000 matches to score for a page of 20. So the backend scores only the top of the
-page (Whoosh's block-quality skipping) and counts the matches here instead, in C: each
+Walking Whoosh's matcher objects over every match is what made Whoosh slow: a word in a
+tenth of 10,000 posts is 1,000 matches, each a chain of Python calls. So the backend counts
+the matches here instead, in C, and scores them in bulk (whoosh_ranking): each
 term's documents are a Python int used as a bitset (bit n = global document n), so And,
 Or and AndNot are `&`, `|`, `& ~`, and a facet value's count is `(matches &
 docs).bit_count()`. A bitset costs a bit per document (12.5 KB at 100,000), and each is
 cached per segment; a commit adds a segment and leaves the others' bitsets valid.
 Deletions change a segment's live documents, so its key includes its live count.
 
-Phrases need word positions: their documents come from Whoosh's own (unscored) matcher.
+Phrases need word positions: among the documents with all of a phrase's words (a bitset
+intersection), those with the words next to each other are found from the words' posting
+values, read a block at a time (whoosh_postings), with set operations on the positions;
+Whoosh's span matcher, a Python object per position, took 300 ms for a common phrase at
+100,000 posts. The cache also keeps, per segment, the columns and BM25F length norms that
+ranking reads (whoosh_ranking).
 """
 from collections import OrderedDict
 
 from whoosh import query as wq
+
+from .whoosh_postings import blocks, field_lengths, numeric_column, positions_of
+from .whoosh_postings import postings as read_postings
 
 CACHE_BYTES = 48 * 1024 * 1024  # bitsets kept per process, then the least recently used go
 _BYTE_BITS = [tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)]
@@ -41,6 +49,37 @@ def _bits(docnums, offset: int) -> int:
     return int.from_bytes(data, "little") << offset
 
 
+def _size_of(entry) -> int:
+    if isinstance(entry, tuple):  # (value, size) kept by _kept
+        return entry[1]
+    return entry.bit_length() // 8 + 64
+
+
+def _with_phrase(leaf, field: str, words: tuple, candidates: int) -> list[int]:
+    """The segment's document numbers among `candidates` (a bitset of documents with
+    every word) whose `field` has `words` at consecutive positions (Whoosh's Phrase with
+    slop 1: in order, next to each other), ascending."""
+    ordered = positions(candidates)
+    wanted = set(ordered)
+    values = {}  # word -> {document: its posting value (positions, encoded)}
+    for word in dict.fromkeys(words):
+        mine = values[word] = {}
+        for ids, _, found in blocks(leaf, field, word, values=True, only=ordered):
+            for i, docnum in enumerate(ids):
+                if docnum in wanted:
+                    mine[docnum] = found[i]
+    matching = []
+    for docnum in ordered:
+        starts = set(positions_of(values[words[0]][docnum]))
+        for distance, word in enumerate(words[1:], 1):
+            starts &= {p - distance for p in positions_of(values[word][docnum])}
+            if not starts:
+                break
+        if starts:
+            matching.append(docnum)
+    return matching
+
+
 class DocSets:
     """Bitsets of the documents of terms, facet values and queries, over one searcher."""
 
@@ -66,30 +105,81 @@ class DocSets:
             if found is None:
                 found = 0
                 if (field, text) in leaf:
-                    # postings() leaves deleted documents out
-                    found = _bits(leaf.postings(field, text).all_ids(), offset)
+                    found = self._term_bits(leaf, offset, field, text)
                 self._remember(key, found)
             else:
                 self._cache.move_to_end(key)
             bits |= found
         return bits
 
-    def _remember(self, key, bits: int) -> None:
-        self._cache[key] = bits
-        self._size += bits.bit_length() // 8 + 64
+    def _remember(self, key, entry) -> None:
+        """Keep `entry`, a bitset or (value, its size in bytes), dropping the least
+        recently used entries past CACHE_BYTES."""
+        self._cache[key] = entry
+        self._size += _size_of(entry)
         while self._size > CACHE_BYTES and self._cache:
             _, old = self._cache.popitem(last=False)
-            self._size -= old.bit_length() // 8 + 64
+            self._size -= _size_of(old)
+
+    def _kept(self, key, compute, size):
+        """A per-segment value other than a bitset, computed once and kept (LRU); `size`:
+        its bytes, or a function of the value giving them."""
+        found = self._cache.get(key)
+        if found is None:
+            value = compute()
+            self._remember(key, (value, size(value) if callable(size) else size))
+            return value
+        self._cache.move_to_end(key)
+        return found[0]
+
+    def segment_columns(self, reader, field: str):
+        """(segment reader, offset, column values by document number) of each segment."""
+        return [(leaf, offset, self._kept((self._segment_key(leaf, offset), "column", field),
+                                          lambda: numeric_column(leaf, field),
+                                          8 * leaf.doc_count_all() + 64))
+                for leaf, offset in self._leaves(reader)]
+
+    def norms(self, leaf, offset: int, field: str, B: float, K1: float, avgfl: float):
+        """Per document of a segment, the length part of BM25F's denominator for `field`,
+        `K1 * ((1 - B) + B * length / avgfl)`, computed as whoosh.scoring.bm25 does."""
+        def compute():
+            return [K1 * ((1 - B) + B * length / avgfl)
+                    for length in field_lengths(leaf, field)]
+        return self._kept((self._segment_key(leaf, offset), "norms", field, B, K1, avgfl),
+                          compute, 8 * leaf.doc_count_all() + 64)
+
+    def _term_bits(self, leaf, offset: int, field: str, text) -> int:
+        """A term's live documents in one segment, from its (cached) postings."""
+        data = bytearray((leaf.doc_count_all() + 7) // 8)
+        for docnum in self.postings(leaf, offset, field, text)[0]:
+            data[docnum >> 3] |= 1 << (docnum & 7)
+        bits = int.from_bytes(data, "little") << offset
+        if leaf.has_deletions():  # the codec's postings still list deleted documents
+            bits &= self._live(leaf, offset)
+        return bits
+
+    def postings(self, leaf, offset: int, field: str, text):
+        """(ids, weights) of a term's postings in one segment, flat arrays, kept: reading
+        and decoding them is most of a search's cost, and common words come back (they
+        are read once for a term's bitset and its scores, and again by the next query)."""
+        return self._kept((self._segment_key(leaf, offset), field, ("postings", text)),
+                          lambda: read_postings(leaf, field, text),
+                          lambda found: 8 * len(found[0]) + 128)
+
+    def _live(self, leaf, offset: int) -> int:
+        key = (self._segment_key(leaf, offset), None, None)
+        if (found := self._cache.get(key)) is None:
+            found = _bits(leaf.all_doc_ids(), offset)
+            self._remember(key, found)
+        else:
+            self._cache.move_to_end(key)
+        return found
 
     def all_live(self, reader) -> int:
         """Every live document."""
         bits = 0
         for leaf, offset in self._leaves(reader):
-            key = (self._segment_key(leaf, offset), None, None)
-            if (found := self._cache.get(key)) is None:
-                found = _bits(leaf.all_doc_ids(), offset)
-                self._remember(key, found)
-            bits |= found
+            bits |= self._live(leaf, offset)
         return bits
 
     def of_query(self, searcher, q) -> int:
@@ -114,11 +204,28 @@ class DocSets:
         if isinstance(q, wq.AndNot):
             positive = self.of_query(searcher, q.a)
             return positive & ~self.of_query(searcher, q.b) if positive else 0
-        if isinstance(q, wq.Phrase):
-            # Only documents with every word can hold the phrase: look at those alone.
-            if not self.of_query(searcher, wq.And([wq.Term(q.fieldname, w) for w in q.words])):
-                return 0
+        if isinstance(q, wq.Phrase) and q.slop == 1 and q.words:
+            return self._phrase(searcher, q.fieldname, tuple(q.words))
         return _bits(sorted(searcher.docs_for_query(q)), 0)
+
+    def _phrase(self, searcher, field: str, words: tuple) -> int:
+        """The live documents with `words` next to each other, in order, in `field`."""
+        reader, bits = searcher.reader(), 0
+        # Only documents with every word can hold the phrase: look at those alone.
+        having = self.of_query(searcher, wq.And([wq.Term(field, w) for w in words]))
+        if not having:
+            return 0
+        for leaf, offset in self._leaves(reader):
+            key = (self._segment_key(leaf, offset), field, ("phrase",) + words)
+            found = self._cache.get(key)
+            if found is None:
+                mine = (having >> offset) & ((1 << leaf.doc_count_all()) - 1)
+                found = _bits(_with_phrase(leaf, field, words, mine), offset) if mine else 0
+                self._remember(key, found)
+            else:
+                self._cache.move_to_end(key)
+            bits |= found
+        return bits
 
     def facet_values(self, reader, field: str) -> dict[str, int]:
         """Each value of a facet field, with its live documents."""
