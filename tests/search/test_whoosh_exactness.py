@@ -103,3 +103,38 @@ def test_totals_facets_and_top_hits_are_whooshs_own(backend, text, filters, staf
                                               for _, d in ranked[:10]]
     assert [hit.score for hit in page.hits] == pytest.approx([s for s, _ in ranked[:10]])
 
+
+
+def test_bulk_reads_agree_with_whooshs_public_api(backend):
+    """whoosh_postings reads the codec's blocks and columns directly: every postings list,
+    field length and column value it gives is what Whoosh's own API gives."""
+    from forum.search import whoosh_postings as bulk
+    searcher = backend._current_searcher()
+    checked = 0
+    for leaf, _ in searcher.reader().leaf_readers():
+        for field in ("title", "body", "file_text"):
+            # (Whoosh answers None, not the default, for a document without the field:
+            # no such document has a term of it to score)
+            lengths = bulk.field_lengths(leaf, field)
+            assert len(lengths) == leaf.doc_count_all()
+            assert all(lengths[d] == whooshs for d in range(leaf.doc_count_all())
+                       if (whooshs := leaf.doc_field_length(d, field, 1)) is not None)
+            for text in list(leaf.lexicon(field))[::7]:
+                matcher, expected = leaf.postings(field, text), []
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight(),
+                                     matcher.value_as("positions")))
+                    matcher.next()
+                ids, weights = bulk.postings(leaf, field, text)
+                live = [(d, w) for d, w in zip(ids, weights) if not leaf.is_deleted(d)]
+                assert live == [(d, w) for d, w, _ in expected]
+                wanted = [d for d, _, _ in expected][::3]
+                seen = {d: bulk.positions_of(v) for block_ids, _, values in
+                        bulk.blocks(leaf, field, text, values=True, only=wanted)
+                        for d, v in zip(block_ids, values)}
+                assert all(seen[d] == p for d, _, p in expected if d in set(wanted))
+                checked += 1
+        created = leaf.column_reader("created_at", translate=False)
+        assert bulk.numeric_column(leaf, "created_at") == [
+            created[d] for d in range(leaf.doc_count_all())]
+    assert checked > 100
