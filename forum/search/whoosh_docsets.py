@@ -16,6 +16,7 @@ Whoosh's span matcher, a Python object per position, took 300 ms for a common ph
 100,000 posts. The cache also keeps, per segment, the columns and BM25F length norms that
 ranking reads (whoosh_ranking).
 """
+from array import array
 from collections import OrderedDict
 
 from whoosh import query as wq
@@ -143,8 +144,8 @@ class DocSets:
         """Per document of a segment, the length part of BM25F's denominator for `field`,
         `K1 * ((1 - B) + B * length / avgfl)`, computed as whoosh.scoring.bm25 does."""
         def compute():
-            return [K1 * ((1 - B) + B * length / avgfl)
-                    for length in field_lengths(leaf, field)]
+            return array("d", [K1 * ((1 - B) + B * length / avgfl)
+                               for length in field_lengths(leaf, field)])
         return self._kept((self._segment_key(leaf, offset), "norms", field, B, K1, avgfl),
                           compute, 8 * leaf.doc_count_all() + 64)
 

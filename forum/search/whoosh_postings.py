@@ -107,8 +107,8 @@ def field_lengths(reader, field: str) -> list:
 _LENGTH_OF_BYTE = [byte_to_length(b) if b else 1 for b in range(256)]
 
 
-def numeric_column(reader, field: str) -> list:
-    """A segment's sortable numeric column (e.g. `created_at`) as a list of its stored
+def numeric_column(reader, field: str) -> array | list:
+    """A segment's sortable numeric column (e.g. `created_at`) as an array of its stored
     numbers (untranslated: a datetime's number, which sorts as the datetime does) indexed
     by document number."""
     column = reader.column_reader(field, translate=False)
@@ -120,5 +120,7 @@ def numeric_column(reader, field: str) -> list:
         if values.itemsize > 1 and sys.byteorder == "little":
             values.byteswap()  # Whoosh writes big-endian ("!")
         missing = reader.doc_count_all() - len(values)
-        return values.tolist() + [column._default] * max(0, missing)
+        if missing > 0:
+            values.extend([column._default] * missing)
+        return values
     return [column[d] for d in range(reader.doc_count_all())]

@@ -135,6 +135,6 @@ def test_bulk_reads_agree_with_whooshs_public_api(backend):
                 assert all(seen[d] == p for d, _, p in expected if d in set(wanted))
                 checked += 1
         created = leaf.column_reader("created_at", translate=False)
-        assert bulk.numeric_column(leaf, "created_at") == [
+        assert list(bulk.numeric_column(leaf, "created_at")) == [
             created[d] for d in range(leaf.doc_count_all())]
     assert checked > 100
