@@ -48,7 +48,7 @@ def _build_data(db, *, organisations, members, threads, long_thread_posts):
         count = long_thread_posts if t == 0 else posts_per_thread
         thread_rows.append({"category_id": t % 6 + 1, "author_id": t % members + 1,
                             "title": f"Bench thread {t} about flexible working evidence",
-                            "post_count": count, "is_locked": False, "is_pinned": False,
+                            "post_count": count, "is_locked": False,
                             "last_post_at": now - timedelta(minutes=t),
                             "last_post_author_id": (t + 1) % members + 1, "created_at": now})
         for n in range(1, count + 1):

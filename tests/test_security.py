@@ -132,3 +132,49 @@ def test_errors_never_show_a_stack_trace(app, client):
     response = client.get("/boom")
     assert response.status_code == 500
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
+
+
+def test_members_cannot_use_moderator_actions_even_with_a_valid_csrf_token(csrf_app):
+    """Direct POSTs carrying the member's own valid CSRF token to every moderator action
+    on threads and members are refused, and change nothing."""
+    from forum.accounts.models import User
+    from forum.discussions.models import Thread
+
+    from .factories import make_admin, make_thread
+    client = csrf_app.test_client()
+    member, other, admin = make_member(), make_member(), make_admin()
+    thread = make_thread(author=other, replies=1)
+    target = make_thread(author=other)
+    login_page = client.get("/login").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    assert client.post("/login", data={"email": member.email, "password": PASSWORD,
+                                       "csrf_token": token}).status_code == 302
+    page = client.get(f"/threads/{thread.id}").data.decode()
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    posts = [
+        (f"/threads/{thread.id}/lock", {}), (f"/threads/{thread.id}/unlock", {}),
+        (f"/threads/{thread.id}/pin", {"scope": "forum"}), (f"/threads/{thread.id}/unpin", {}),
+        (f"/moderation/threads/{thread.id}/move", {"category": target.category_id,
+                                                   "reason": "x"}),
+        (f"/moderation/threads/{thread.id}/merge", {"target": str(target.id), "reason": "x"}),
+        (f"/moderation/threads/{thread.id}/split", {"title": "Split", "reason": "x",
+                                                    "category": thread.category_id}),
+        (f"/moderation/members/{other.id}/suspend", {"reason": "x"}),
+        (f"/moderation/members/{other.id}/reinstate", {}),
+        (f"/moderation/members/{other.id}/role", {"role": "admin"}),
+        (f"/moderation/members/{member.id}/role", {"role": "admin"}),
+    ]
+    for path, data in posts:
+        response = client.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == 403, path
+    for path in (f"/threads/{thread.id}/pin", f"/moderation/threads/{thread.id}/split",
+                 f"/moderation/members/{other.id}/suspend", "/moderation/members"):
+        assert client.get(path).status_code == 403, path
+    db.session.expire_all()
+    moved = db.session.get(Thread, thread.id)
+    assert (moved.is_locked, moved.pin_scope, moved.category_id, moved.merged_into_id,
+            moved.post_count) == (False, None, thread.category_id, None, 2)
+    assert [(u.role, u.status) for u in (db.session.get(User, member.id),
+                                         db.session.get(User, other.id))] == [
+        ("member", "active"), ("member", "active")]
+    assert admin.role == "admin"

@@ -1,6 +1,6 @@
 """Forms for joining, logging in, passwords and profiles (shape checks only)."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, PasswordField, SelectChoice,
+from wtforms import (BooleanField, EmailField, PasswordField, SelectChoice,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional,
                                 ValidationError)
@@ -133,19 +133,3 @@ class OrganisationForm(FlaskForm):
     sector = SelectField("Sector", choices=_choices(SECTORS.items()))
     accreditation = SelectField("Accreditation status",
                                 choices=_choices(ACCREDITATION.items()))
-
-
-class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=_choices(ROLES.items()))
-
-
-class SuspendForm(FlaskForm):
-    """Suspending a member: why (they are told at login), and until when (optional)."""
-
-    reason = TextAreaField("Reason (the member is told it when they try to log in)",
-                           filters=[clean_multiline], validators=[
-                               DataRequired("Give a reason for the suspension."),
-                               Length(max=500, message="Reason must be 500 characters or fewer."),
-                               PlainText("Reason", multiline=True)])
-    until = DateField("Suspended until (optional: leave empty to suspend until reinstated)",
-                      validators=[Optional()])

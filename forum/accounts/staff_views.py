@@ -1,9 +1,7 @@
-"""Moderators' and admins' membership pages: the application queue, invitations,
-suspensions, roles and organisations."""
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+"""Moderators' membership pages: the application queue, invitations and organisations.
+(Managing members, suspending them and changing roles are moderation: forum/moderation/
+member_views.py.)"""
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -13,7 +11,7 @@ from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import load_or_404, require_action_form
 from . import services
 from .views import bp
-from .forms import DeclineForm, InviteForm, OrganisationForm, RoleForm, SuspendForm
+from .forms import DeclineForm, InviteForm, OrganisationForm
 from .models import Organisation, User
 
 
@@ -100,86 +98,8 @@ def invite_post():
             add_form_error(form, error, "email")
         else:
             flash(f"Invitation sent to {user.email}.", "success")
-            return redirect(url_for("accounts.members"))
+            return redirect(url_for("moderation.members"))
     return render_template("accounts/invite.html", form=form), 422
-
-
-@bp.get("/moderation/members")
-@login_required
-def members():
-    """Moderators: members with their roles and status."""
-    require(current_user, Action.SUSPEND_MEMBER)
-    return render_template("accounts/members.html", users=services.members_to_manage(),
-                           form=ActionForm(),
-                           role_form=RoleForm())
-
-
-@bp.get("/moderation/members/<int:user_id>/suspend")
-@login_required
-def suspend_form(user_id):
-    """Moderators: the form to suspend a member, with a reason and an optional end."""
-    user = load_or_404(User, user_id, Action.SUSPEND_MEMBER)
-    return render_template("accounts/suspend.html", member=user, form=SuspendForm())
-
-
-@bp.post("/moderation/members/<int:user_id>/suspend")
-@login_required
-def suspend(user_id):
-    """Moderators: suspend a member (their sessions end at once)."""
-    user = load_or_404(User, user_id, Action.SUSPEND_MEMBER)
-    form = SuspendForm()
-    if form.validate_on_submit():
-        # The end is a whole day in the forum's time zone: the suspension lifts as it ends.
-        until = (datetime.combine(form.until.data, time.max, ZoneInfo(
-            current_app.config["TIMEZONE"])) if form.until.data else None)
-        try:
-            services.set_suspended(current_user, user, True, reason=form.reason.data,
-                                   until=until)
-        except DomainError as error:
-            add_form_error(form, error, "until")
-        else:
-            flash(f"{user.display_name} is suspended.", "success")
-            return redirect(url_for("accounts.members"))
-    return render_template("accounts/suspend.html", member=user, form=form), 422
-
-
-@bp.post("/moderation/members/<int:user_id>/reinstate")
-@login_required
-def reinstate(user_id):
-    """Moderators: reinstate a suspended member."""
-    return _set_suspended(user_id, False)
-
-
-def _set_suspended(user_id: int, suspended: bool):
-    require(current_user, Action.SUSPEND_MEMBER)
-    require_action_form()
-    user = load_or_404(User, user_id)
-    try:
-        services.set_suspended(current_user, user, suspended)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"{user.display_name} is {'suspended' if suspended else 'reinstated'}.", "success")
-    return redirect(url_for("accounts.members"))
-
-
-@bp.post("/moderation/members/<int:user_id>/role")
-@login_required
-def change_role(user_id):
-    """Admins: change a member's role."""
-    require(current_user, Action.MANAGE_ROLES)
-    form = RoleForm()
-    user = load_or_404(User, user_id)
-    if form.validate_on_submit():
-        try:
-            services.set_role(current_user, user, form.role.data)
-        except DomainError as error:
-            flash(str(error), "error")
-        else:
-            flash(f"{user.display_name} is now {user.role_label.lower()}.", "success")
-    else:
-        flash("Choose a role from the list.", "error")
-    return redirect(url_for("accounts.members"))
 
 
 @bp.get("/admin/organisations")

@@ -1,7 +1,9 @@
 """Categories, threads (with their tags), posts, post revisions and post attachments."""
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_,
+                        false, or_)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -9,6 +11,11 @@ from ..database import SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 from ..files.models import FileReference, StoredFile
 from ..tags.models import Tag
+
+# Where a pinned thread is pinned: the top of its category, or across the forum (also the
+# top of the home page's latest discussions).
+PIN_CATEGORY, PIN_FORUM = "category", "forum"
+PIN_SCOPES = (PIN_CATEGORY, PIN_FORUM)
 
 thread_tag = Table(
     "thread_tag", db.metadata,
@@ -38,7 +45,10 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     is_locked: Mapped[bool] = mapped_column(default=False)
-    is_pinned: Mapped[bool] = mapped_column(default=False)
+    # Pinned by a moderator (forum/moderation): where (PIN_SCOPES; None: not pinned) and,
+    # optionally, until when; past that it simply stops counting (see `is_pinned`).
+    pin_scope: Mapped[str | None] = mapped_column(String(20))
+    pinned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Denormalised so list pages cost one query whatever their length.
     post_count: Mapped[int] = mapped_column(default=0)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -75,6 +85,28 @@ class Thread(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @hybrid_property
+    def is_pinned(self) -> bool:
+        """Pinned now: a moderator pinned it and its end, if any, has not passed."""
+        return self.pin_scope is not None and (self.pinned_until is None
+                                               or self.pinned_until > utcnow())
+
+    @is_pinned.inplace.expression
+    @classmethod
+    def _is_pinned_expression(cls):
+        return and_(cls.pin_scope.is_not(None),
+                    or_(cls.pinned_until.is_(None), cls.pinned_until > utcnow()))
+
+    @hybrid_property
+    def is_pinned_forum_wide(self) -> bool:
+        """Pinned now across the forum (the top of the home page's latest discussions)."""
+        return self.pin_scope == PIN_FORUM and self.is_pinned
+
+    @is_pinned_forum_wide.inplace.expression
+    @classmethod
+    def _is_pinned_forum_wide_expression(cls):
+        return and_(cls.pin_scope == PIN_FORUM, cls.is_pinned)
 
     @property
     def reply_count(self) -> int:

@@ -4,20 +4,22 @@ Use cases (decorated `@use_case`) commit once; the building blocks they share wi
 domains (`open_thread`, `add_reply`, `attach_uploads`) only add and flush, so Q&A and
 the resource library compose them inside their own single transaction.
 """
+from datetime import datetime
+
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from .. import events
 from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..files.services import count_download, release, store_upload
-from ..permissions import Action, listed, require
+from ..permissions import Action, listed, require, visible
 from ..rendering import render_markdown
 from ..tags.services import resolve_tags
 from ..transactions import use_case
 from ..validation import DomainError
-from .models import Attachment, Category, Post, PostRevision, Thread
+from .models import PIN_CATEGORY, PIN_SCOPES, Attachment, Category, Post, PostRevision, Thread
 
 
 def list_categories() -> list[Category]:
@@ -94,7 +96,8 @@ def _add_post(thread: Thread, author, body: str, when, *, number: int) -> Post:
     db.session.add(post)
     thread.last_post_at = when
     thread.last_post_author = author
-    thread.category.post_count = Category.post_count + 1
+    if not thread.is_hidden:  # a hidden thread's posts are in no count (see recount_categories)
+        thread.category.post_count = Category.post_count + 1
     return post
 
 
@@ -167,14 +170,27 @@ def delete_post(actor, post: Post) -> Post:
 
 @use_case
 def set_thread_flags(moderator, thread: Thread, *, locked: bool | None = None,
-                     pinned: bool | None = None) -> Thread:
-    """Lock/unlock or pin/unpin a thread."""
+                     pinned: bool | None = None, scope: str = PIN_CATEGORY,
+                     until: datetime | None = None) -> Thread:
+    """Lock or unlock a thread; pin it (to the top of its category, or across the forum:
+    `scope`; until the end `until`, if given, after which it stops counting as pinned) or
+    unpin it. The change event carries the new values and the old ones that changed."""
     require(moderator, Action.MODERATE_THREAD, thread)
+    details = {}
     if locked is not None:
-        thread.is_locked = locked
+        details["old_locked"], thread.is_locked = thread.is_locked, locked
     if pinned is not None:
-        thread.is_pinned = pinned
-    events.thread_flags_changed.send(thread, actor=moderator, locked=locked, pinned=pinned)
+        if pinned and scope not in PIN_SCOPES:
+            raise DomainError("Choose where to pin the thread.", field="scope")
+        if pinned and until is not None and until <= utcnow():
+            raise DomainError("The end of the pin must be in the future.", field="until")
+        details.update(old_pinned=thread.is_pinned, old_scope=thread.pin_scope,
+                       old_until=thread.pinned_until)
+        if pinned:
+            details.update(scope=scope, until=until)
+        thread.pin_scope, thread.pinned_until = (scope, until) if pinned else (None, None)
+    events.thread_flags_changed.send(thread, actor=moderator, locked=locked, pinned=pinned,
+                                     **details)
     return thread
 
 
@@ -203,6 +219,53 @@ def record_attachment_download(attachment: Attachment) -> None:
     count_download(attachment)
 
 
+# -- counts and "latest post": building blocks for moderation -----------------------------
+
+def _counted(category_id):
+    """The threads a category's counts include: live, and not hidden by a moderator."""
+    return and_(Thread.category_id == category_id, Thread.deleted_at.is_(None),
+                Thread.hidden_at.is_(None))
+
+
+def recount_categories(*categories: Category | None) -> None:
+    """Recompute the thread and post counts of `categories` from their rows (one UPDATE).
+
+    Counted are the live threads no moderator hid and, in them, the posts no moderator hid:
+    members see hidden content counted nowhere (moderators find it marked in the lists).
+    Posts and threads added later keep the counts by increments (`open_thread`,
+    `_add_post`), which count the same things. A building block: no commit.
+    """
+    ids = {category.id for category in categories if category is not None}
+    if not ids:
+        return
+    db.session.flush()
+    threads = (select(func.count(Thread.id)).where(_counted(Category.id))
+               .correlate(Category).scalar_subquery())
+    posts = (select(func.count(Post.id)).join(Thread, Post.thread_id == Thread.id)
+             .where(_counted(Category.id), Post.hidden_at.is_(None))
+             .correlate(Category).scalar_subquery())
+    db.session.execute(update(Category).where(Category.id.in_(ids))
+                       .values(thread_count=threads, post_count=posts)
+                       .execution_options(synchronize_session=False))
+    for category in categories:
+        if category is not None:
+            db.session.expire(category, ["thread_count", "post_count"])
+
+
+def refresh_latest_post(thread: Thread) -> None:
+    """Point the thread's "latest post" (time and author, which lists show and sort by) at
+    its newest post that no moderator hid (the opening post stands in if every reply is
+    hidden). A building block: flushes, no commit."""
+    db.session.flush()
+    latest = db.session.execute(
+        select(Post.created_at, Post.author_id)
+        .where(Post.thread_id == thread.id, or_(Post.hidden_at.is_(None), Post.number == 1))
+        .order_by(Post.number.desc()).limit(1)).first()
+    if latest is not None:
+        thread.last_post_at, thread.last_post_author_id = latest
+        db.session.expire(thread, ["last_post_author"])
+
+
 # -- reading --------------------------------------------------------------------------
 
 def revisions(post: Post) -> list[PostRevision]:
@@ -212,17 +275,24 @@ def revisions(post: Post) -> list[PostRevision]:
         .options(db.joinedload(PostRevision.editor)).order_by(PostRevision.id.desc())))
 
 
-def category_page_count(category: Category) -> int:
-    """How many pages the category's thread list spans."""
-    return max(1, -(-category.thread_count // current_app.config["THREADS_PER_PAGE"]))
+def category_page_count(viewer, category: Category) -> int:
+    """How many pages the category's thread list spans for `viewer`: its counted threads,
+    and the hidden ones `viewer` may see marked hidden (moderators; an author their own)."""
+    hidden = db.session.scalar(select(func.count(Thread.id)).where(
+        Thread.category_id == category.id, Thread.deleted_at.is_(None),
+        Thread.hidden_at.is_not(None), visible(viewer, Thread)))
+    threads = category.thread_count + (hidden or 0)
+    return max(1, -(-threads // current_app.config["THREADS_PER_PAGE"]))
 
 
 def category_page(viewer, category: Category, page: int) -> list[Thread]:
-    """Threads of a category for `page`: pinned first, then by latest activity."""
+    """Threads of a category for `page`: pinned first (whether to the category or across
+    the forum, while the pin lasts), then by latest activity."""
     per_page = current_app.config["THREADS_PER_PAGE"]
     query = (db.select(Thread).where(Thread.category_id == category.id, listed(viewer, Thread))
              .options(db.joinedload(Thread.author), db.joinedload(Thread.last_post_author))
-             .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+             .order_by(case((Thread.is_pinned, 1), else_=0).desc(), Thread.last_post_at.desc(),
+                       Thread.id.desc())
              .limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(query).unique())
 

@@ -32,7 +32,7 @@ def index():
 def category(category_id):
     """One category's threads, pinned first, a page at a time."""
     category = load_or_404(Category, category_id)
-    pages = services.category_page_count(category)
+    pages = services.category_page_count(current_user, category)
     page = page_number(pages, allow_last=True)
     return render_template("discussions/category.html", category=category, page=page,
                            pages=pages,

@@ -1,6 +1,6 @@
 """The audit log: every change event in which a moderator or an admin uses their powers
-becomes an entry (not their own posts, votes or edits of their own things: see
-`is_moderation`), added by a listener in the action's own transaction (so an action that
+becomes an entry (not their own posts, votes or edits of their own things, though a staff
+power such as pinning or hiding is recorded on their own things too: see `is_moderation`), added by a listener in the action's own transaction (so an action that
 rolls back leaves no entry, and an entry that cannot be written rolls the action back).
 
 Entries say who, what (the event's name), on what (the sender), why (a `reason` the event
@@ -18,13 +18,19 @@ from ..permissions import is_staff
 from .models import AuditEntry
 
 # Attributes worth keeping as "after", where the target has them.
-SNAPSHOT = ("status", "role", "title", "name", "is_locked", "is_pinned", "is_hidden",
-            "is_deleted", "category_id", "kind", "is_official", "suspended_until")
+SNAPSHOT = ("status", "role", "title", "name", "is_locked", "is_pinned", "pin_scope",
+            "pinned_until", "is_hidden", "is_deleted", "category_id", "kind", "is_official",
+            "suspended_until")
 ENTRIES_PER_PAGE = 50
 # What any member does, moderators included, when they take part: not moderation.
 TAKING_PART = {"thread.created", "post.created", "vote.changed", "comment.added",
                "resource.shared", "report.filed", "file.text_extracted", "member.applied"}
 OWNER_FIELDS = ("author_id", "uploader_id")  # whose the target is (a User: itself)
+# Powers only staff have: an entry even on their own thread or post (a moderator pinning
+# the official guidance they posted is moderating, not taking part).
+STAFF_POWERS = {"thread.flags_changed", "post.hidden", "post.unhidden", "thread.moved",
+                "thread.merged", "thread.split", "thread.converted", "thread.official_changed",
+                "resource.official_changed"}
 
 
 def _plain(value):
@@ -63,9 +69,10 @@ def _own(sender, actor) -> bool:
 
 def is_moderation(event_name: str, sender, actor) -> bool:
     """Staff acting with staff powers: not taking part like any member, nor changing
-    something of their own."""
+    something of their own as any author may (but a power only staff have, such as pinning
+    or hiding, is moderation on their own things too)."""
     return (actor is not None and is_staff(actor) and event_name not in TAKING_PART
-            and not _own(sender, actor))
+            and (event_name in STAFF_POWERS or not _own(sender, actor)))
 
 
 def _record(event_name: str):

@@ -1,9 +1,16 @@
-"""Forms for reporting, hiding and resolving, and the audit log's filters."""
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+"""Forms for reporting, hiding and resolving, the audit log's filters, reshaping and
+pinning threads, and suspending members and changing roles."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, RadioField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..accounts.models import ROLES
+from ..discussions.models import PIN_CATEGORY, PIN_FORUM
 from ..validation import PlainText, clean_line, clean_multiline
 from ..web.forms import title_field
 from .models import REASON_MAX
@@ -93,3 +100,43 @@ class SplitForm(FlaskForm):
         """The replies and categories to choose from."""
         self.posts.choices = [SelectChoice(post.id, str(post.number)) for post in replies]
         self.category.choices = [SelectChoice(c.id, c.name) for c in categories]
+
+
+def forum_today() -> date:
+    """Today's date in the forum's time zone (dates people type are days there)."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+class PinForm(FlaskForm):
+    """Pinning a thread: where, and (optionally) until when."""
+
+    scope = RadioField("Where should it be pinned?", default=PIN_CATEGORY, choices=[
+        SelectChoice(PIN_CATEGORY, "To the top of its category"),
+        SelectChoice(PIN_FORUM, "Across the forum: at the top of the home page's latest "
+                                "discussions, and of its category")],
+        validators=[DataRequired("Choose where to pin it.")])
+    until = DateField("Pinned until", validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        if field.data is not None and field.data < forum_today():
+            raise ValidationError(f"{field.data:%-d %b %Y} has passed: choose today or a later "
+                                  "day, or leave the date empty to pin it until it is unpinned.")
+
+
+class SuspendForm(FlaskForm):
+    """Suspending a member: why (they are told at login), and until when (optional)."""
+
+    reason = TextAreaField("Reason (the member is told it when they try to log in)",
+                           filters=[clean_multiline], validators=[
+                               DataRequired("Give a reason for the suspension."),
+                               Length(max=500, message="Reason must be 500 characters or fewer."),
+                               PlainText("Reason", multiline=True)])
+    until = DateField("Suspended until (optional: leave empty to suspend until reinstated)",
+                      validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    """An admin's change of a member's role."""
+
+    role = SelectField("Role", choices=[SelectChoice(value, label)
+                                        for value, label in ROLES.items()])

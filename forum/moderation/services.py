@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from .. import events
 from ..database import utcnow
+from ..discussions import services as discussions
 from ..discussions.models import Category, Post, Thread
 from ..extensions import db
 from ..permissions import Action, require
@@ -63,6 +64,9 @@ def _set_hidden(moderator, post: Post, reason: str, hidden: bool) -> None:
     post.hidden_reason = reason.strip() if hidden else ""
     if post.number == 1:  # the opening post stands for the whole thread
         post.thread.hidden_at = now
+    # Hidden content is in no count or "latest post" members see.
+    discussions.refresh_latest_post(post.thread)
+    discussions.recount_categories(post.thread.category)
     (events.post_hidden if hidden else events.post_unhidden).send(
         post, actor=moderator, reason=reason.strip())
 
@@ -113,11 +117,8 @@ def move_thread(moderator, thread: Thread, category: Category, reason: str) -> T
     if category.id == thread.category_id:
         raise DomainError("The thread is already in that category.", field="category")
     old = thread.category
-    old.thread_count = Category.thread_count - 1
-    old.post_count = Category.post_count - thread.post_count
-    category.thread_count = Category.thread_count + 1
-    category.post_count = Category.post_count + thread.post_count
     thread.category = category
+    discussions.recount_categories(old, category)
     events.thread_moved.send(thread, actor=moderator, reason=reason.strip(),
                              old_category=old.name)
     return thread

@@ -3,18 +3,48 @@
 Every post is kept exactly once, in time order, and renumbered 1..n in its thread (post
 numbers drive paging). Renumbering goes through negative numbers first, so the unique
 (thread, number) constraint holds after every statement. Thread and category counts and
-"latest post" are recomputed from the posts. An anonymous asker's posts never move to a
-thread where they would be named.
+"latest post" are recomputed from the posts (what a moderator hid is counted nowhere), and
+a thread is hidden exactly when its opening post is. An anonymous asker's posts never move
+to a thread where they would be named.
 """
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import events
+from ..accounts.models import User
 from ..database import utcnow
+from ..discussions import services as discussions
 from ..discussions.models import Category, Post, Thread
 from ..extensions import db
 from ..permissions import Action, require
 from ..transactions import use_case
 from ..validation import DomainError
+
+SPLIT_PER_PAGE = 50  # replies offered on one page of the split form
+
+
+def split_per_page() -> int:
+    """How many replies one page of the split form offers (SPLIT_PER_PAGE, or the app's
+    SPLIT_PER_PAGE setting)."""
+    return current_app.config.get("SPLIT_PER_PAGE", SPLIT_PER_PAGE)
+
+
+def split_page_count(thread: Thread) -> int:
+    """How many pages of replies the split form of `thread` has."""
+    return max(1, -(-thread.reply_count // split_per_page()))
+
+
+def split_page(thread: Thread, page: int) -> list[Post]:
+    """The replies of `thread` on `page` of the split form, in order, with their authors
+    and organisations (one query, plus the attachments the model loads with posts)."""
+    per_page = split_per_page()
+    first = (page - 1) * per_page + 2  # post 1 is the opening post: it stays
+    return list(db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id,
+                           Post.number.between(first, first + per_page - 1))
+        .options(joinedload(Post.author).joinedload(User.organisation))
+        .order_by(Post.number)).unique())
 
 
 def _in_time_order(posts: list[Post]) -> list[Post]:
@@ -33,8 +63,8 @@ def _renumber(threads_posts: list[tuple[Thread, list[Post]]]) -> None:
         db.session.flush()
         thread.post_count = len(posts)
         if posts:
-            thread.last_post_at = posts[-1].created_at
-            thread.last_post_author_id = posts[-1].author_id
+            thread.hidden_at = posts[0].hidden_at  # the opening post stands for the thread
+            discussions.refresh_latest_post(thread)
 
 
 def _posts_of(thread: Thread) -> list[Post]:
@@ -62,15 +92,12 @@ def merge_threads(moderator, source: Thread, target: Thread, reason: str) -> Thr
         raise DomainError("This is an anonymous question: merging would show who asked it.",
                           field="target")
     merged = _in_time_order(_posts_of(target) + moved)
-    source.category.thread_count = Category.thread_count - 1
-    if source.category_id != target.category_id:
-        source.category.post_count = Category.post_count - len(moved)
-        target.category.post_count = Category.post_count + len(moved)
     if source.accepted_post_id is not None:
         source.accepted_post_id = None  # the target's own choice stands
     _renumber([(target, merged), (source, [])])
     source.deleted_at, source.deleted_by_id = utcnow(), moderator.id
     source.merged_into_id = target.id
+    discussions.recount_categories(source.category, target.category)
     events.thread_merged.send(target, actor=moderator, reason=reason.strip(), source=source)
     return target
 
@@ -99,11 +126,8 @@ def split_thread(moderator, source: Thread, post_ids: list[int], *, title: str,
     db.session.flush()
     if source.accepted_post_id in {post.id for post in chosen}:
         source.accepted_post_id = None
-    category.thread_count = Category.thread_count + 1
-    if category.id != source.category_id:
-        source.category.post_count = Category.post_count - len(chosen)
-        category.post_count = Category.post_count + len(chosen)
     _renumber([(source, staying), (new, chosen)])
+    discussions.recount_categories(source.category, category)
     events.thread_split.send(new, actor=moderator, reason=reason.strip(), source=source,
                              moved=len(chosen))
     return new

@@ -1,5 +1,7 @@
 """Merging and splitting threads keep every post exactly once, in time order, with counts
 and "latest post" right on both threads and both categories."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -127,3 +129,47 @@ def test_the_merge_and_split_pages(client, two_threads):
                              "reason": "Duplicate"})
     assert done.status_code == 302
     assert _posts(target.id)[-1] == (5, "s3")
+
+
+def test_the_split_page_is_paginated_at_a_fixed_number_of_queries(app, client, count_queries):
+    app.config["SPLIT_PER_PAGE"] = 10
+    member, moderator = make_member(), make_moderator()
+    short = make_thread(author=member, title="A short thread", replies=4)
+    long = make_thread(author=member, title="A long thread", replies=34,
+                       reply_author=make_member())
+    login(client, moderator)
+    client.get(f"/moderation/threads/{short.id}/split")  # warm: the session's user
+    costs = {}
+    for name, thread, page in (("short", short, 1), ("long, first", long, 1),
+                               ("long, middle", long, 2), ("long, last", long, 4)):
+        with count_queries() as statements:
+            response = client.get(f"/moderation/threads/{thread.id}/split?page={page}")
+        assert response.status_code == 200, name
+        costs[name] = len(statements)
+        html = response.get_data(as_text=True)
+        if thread is long:
+            numbers = [int(n) for n in re.findall(r"Post (\d+) by", html)]
+            first = (page - 1) * 10 + 2
+            assert numbers == list(range(first, min(first + 10, 36))), (page, numbers)
+            assert "one page per split" in html
+    assert len(set(costs.values())) == 1, costs
+    assert client.get(f"/moderation/threads/{long.id}/split?page=5").status_code == 404
+    assert "Pages of replies" not in client.get(
+        f"/moderation/threads/{short.id}/split").get_data(as_text=True)
+
+    # A split from page 3 moves what was chosen there; an error keeps the moderator there.
+    chosen = [p.id for p in db.session.scalars(select(Post).where(
+        Post.thread_id == long.id, Post.number.in_([22, 25])))]
+    again = client.post(f"/moderation/threads/{long.id}/split",
+                        data={"page": "3", "posts": chosen, "title": "",
+                              "category": long.category_id, "reason": "Tangent"})
+    assert again.status_code == 422
+    html = again.get_data(as_text=True)
+    assert "Post 22 by" in html and "Post 2 by" not in html
+    assert html.count("checked") == 2
+    done = client.post(f"/moderation/threads/{long.id}/split",
+                       data={"page": "3", "posts": chosen, "title": "The tangent",
+                             "category": long.category_id, "reason": "Tangent"})
+    assert done.status_code == 302
+    assert [body for _, body in _posts(long.id)][-1] == "Reply number 34."
+    assert db.session.get(Thread, long.id).post_count == 33
