@@ -76,8 +76,11 @@ organisation_updated = _signal("organisation.updated", "sender: the Organisation
 category_saved = _signal("category.saved", "sender: the Category; actor; created: bool")
 thread_created = _signal("thread.created", "sender: the Thread; actor; post: its first Post")
 thread_edited = _signal("thread.edited", "sender: the Thread; actor (title changed)")
-thread_flags_changed = _signal("thread.flags_changed",
-                               "sender: the Thread; actor; locked, pinned: new values or None")
+thread_flags_changed = _signal(
+    "thread.flags_changed",
+    "sender: the Thread; actor; locked, pinned: new values or None (unchanged); for a pin, "
+    "scope ('category' or 'forum') and until (a datetime, or None: no end); old_locked, "
+    "old_pinned, old_scope, old_until: the values before, for what changed")
 thread_converted = _signal("thread.converted", "sender: the Thread; actor; kind: the new kind")
 thread_tags_changed = _signal("thread.tags_changed", "sender: the Thread; actor")
 post_created = _signal("post.created", "sender: the Post; actor (also for a thread's first post)")
@@ -143,3 +146,39 @@ resource_official_changed = _signal("resource.official_changed",
                                     "sender: the Resource; actor; official: bool")
 thread_official_changed = _signal("thread.official_changed",
                                   "sender: the Thread; actor; official: bool")
+
+# -- Meetings and topic votes (forum/meetings) -------------------------------------------
+meeting_scheduled = _signal("meeting.scheduled",
+                            "sender: the Meeting; actor; topic: the TopicProposal it was "
+                            "created from, or None")
+meeting_updated = _signal("meeting.updated",
+                          "sender: the Meeting; actor; changed: the names of what changed "
+                          "(title, start, duration, joining_url, agenda, presenters, notes)")
+meeting_cancelled = _signal("meeting.cancelled", "sender: the Meeting; actor; reason")
+meeting_slide_added = _signal("meeting.slide_added",
+                              "sender: the MeetingSlide (its resource: the library entry); "
+                              "actor")
+meeting_slide_removed = _signal("meeting.slide_removed",
+                                "sender: the MeetingSlide, before its row goes; actor")
+meeting_recap_started = _signal("meeting.recap_started",
+                                "sender: the Meeting; actor; thread: the recap Thread")
+attendance_changed = _signal("attendance.changed",
+                             "sender: the MeetingAttendance; actor: the member; going: bool")
+calendar_feed_reset = _signal("calendar_feed.reset",
+                              "sender: the User whose private feed address changed; actor")
+round_opened = _signal("round.opened", "sender: the TopicRound; actor")
+round_closed = _signal("round.closed",
+                       "sender: the TopicRound; actor: the moderator who closed it early. A "
+                       "round that reaches its closing time closes then without an event "
+                       "(no job runs at that moment): compare `closes_at` instead")
+topic_proposed = _signal("topic.proposed", "sender: the TopicProposal; actor: its author")
+topic_merged = _signal("topic.merged",
+                       "sender: the TopicRound; actor; kept: the TopicProposal kept; merged: "
+                       "the one merged into it; moved: votes moved; returned: votes given "
+                       "back to members who had voted for both")
+topic_linked = _signal("topic.linked",
+                       "sender: the TopicProposal; actor; meeting: the Meeting it is linked "
+                       "to (None: unlinked)")
+topic_vote_cast = _signal("vote.cast", "sender: the TopicVote; actor: the voter")
+topic_vote_withdrawn = _signal("vote.withdrawn",
+                               "sender: the TopicVote, before its row goes; actor: the voter")

@@ -87,6 +87,14 @@ class Action(StrEnum):
     MANAGE_COLLECTIONS = "collection:manage"  # create, edit, items, publish, pin, Start here
     MARK_OFFICIAL = "official:mark"  # mark a resource or thread official Close the Gap material
     FOLLOW_COLLECTION = "collection:follow"  # obj: a published Collection
+    # Meetings and topic votes (forum/meetings)
+    MANAGE_MEETINGS = "meeting:manage"  # schedule, edit, cancel; slides, notes, recap
+    ATTEND_MEETING = "meeting:attend"  # obj: a Meeting (scheduled, not over): going or not
+    SEE_JOINING_LINK = "meeting:joining-link"  # obj: a Meeting (not cancelled)
+    MANAGE_TOPIC_ROUNDS = "round:manage"  # open, close, merge proposals, link to meetings
+    PROPOSE_TOPIC = "round:propose"  # obj: an open TopicRound
+    VOTE_TOPIC = "topic:vote"  # obj: a TopicProposal in an open round, not merged
+    SEE_TALLIES = "round:tallies"  # obj: a TopicRound (closed, or live tallies allowed)
 
 
 STAFF = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -117,6 +125,13 @@ _ROLE_ONLY = {
     Action.MANAGE_COLLECTIONS: STAFF,
     Action.MARK_OFFICIAL: STAFF,
     Action.FOLLOW_COLLECTION: MEMBERS,
+    # Meetings and topic votes (forum/meetings): the objects' rules are in its policy.py
+    Action.MANAGE_MEETINGS: STAFF,
+    Action.ATTEND_MEETING: MEMBERS,
+    Action.SEE_JOINING_LINK: MEMBERS,
+    Action.MANAGE_TOPIC_ROUNDS: STAFF,
+    Action.PROPOSE_TOPIC: MEMBERS,
+    Action.VOTE_TOPIC: MEMBERS,
 }
 
 Rule = Callable[[object, object, bool], bool]  # (user, obj, staff) -> allowed

@@ -66,6 +66,8 @@ def world(app):
     db.session.commit()
     from .collections.factories import policy_matrix_rows  # collections, items of each target
     db.session.add_all(policy_matrix_rows(users[0], list(threads.values()), resources))
+    from .meetings.factories import policy_matrix_rows as meeting_rows  # meetings, rounds
+    db.session.add_all(meeting_rows(users[0]))
     db.session.commit()
     return users
 

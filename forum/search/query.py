@@ -22,6 +22,7 @@ KINDS = {
     "reply": "Replies",
     "resource": "Resources",
     "collection": "Collections",
+    "meeting": "Meetings",
 }
 SORTS = {"relevance": "Most relevant", "newest": "Newest first"}
 
