@@ -37,6 +37,26 @@ class EditPostForm(FlaskForm):
         PlainText("Reason")])
 
 
+class PositionField(IntegerField):
+    """A list position shown to people counted from 1, stored counted from 0 as before.
+
+    `data` stays the stored value (0 is first), so the view and service are unchanged; only
+    what the admin reads and types is shifted by one.
+    """
+
+    def _value(self):
+        """What the input shows: what was typed, else the stored position plus one."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data + 1) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        """Read the typed position and store it counted from 0."""
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data -= 1
+
+
 class CategoryForm(FlaskForm):
     name = StringField("Name", filters=[clean_line], validators=[
         DataRequired("Enter a name."), Length(max=80, message="Name must be 80 characters or fewer."),
@@ -44,8 +64,8 @@ class CategoryForm(FlaskForm):
     description = TextAreaField("Description", filters=[clean_multiline], validators=[
         Length(max=500, message="Description must be 500 characters or fewer."),
         PlainText("Description", multiline=True)])
-    position = IntegerField("Position in the list", default=0, validators=[
-        Optional(), NumberRange(min=0, max=1000, message="Position must be between 0 and 1000.")])
+    position = PositionField("Position in the list", default=0, validators=[
+        Optional(), NumberRange(min=0, max=999, message="Position must be between 1 and 1000.")])
 
 
 class PreviewForm(FlaskForm):

@@ -1,5 +1,5 @@
 /* Progressive enhancement only: every page works without this file.
-   - Markdown editor toolbar and server-rendered preview.
+   - Markdown editor toolbar (one row; arrow keys move along it) and server-rendered preview.
    - Focus the error summary after a failed submit; block double submits. */
 (function () {
   "use strict";
@@ -65,6 +65,22 @@
     var output = editor.querySelector("[data-preview-output]");
     if (!textarea || !toolbar) { return; }
     toolbar.hidden = false;
+    // Every button is a Tab stop; the arrow keys, Home and End also move along the row
+    // (the toolbar pattern), skipping buttons paused by Preview. Focus scrolls the button
+    // into view inside the strip that scrolls sideways on a phone.
+    toolbar.addEventListener("keydown", function (event) {
+      var keys = { ArrowLeft: -1, ArrowRight: 1, Home: "first", End: "last" };
+      if (!(event.key in keys) || !event.target.closest("button")) { return; }
+      var buttons = Array.prototype.filter.call(toolbar.querySelectorAll("button"),
+                                                function (b) { return !b.disabled; });
+      var index = buttons.indexOf(event.target.closest("button"));
+      var move = keys[event.key];
+      var next = move === "first" ? 0 : move === "last" ? buttons.length - 1
+        : (index + move + buttons.length) % buttons.length;
+      event.preventDefault();
+      buttons[next].focus();
+      buttons[next].scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) { return; }

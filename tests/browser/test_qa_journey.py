@@ -126,7 +126,7 @@ def test_ask_answer_vote_and_accept(app, live_server, browser, page, axe):
                                       "We listed example adjustments for managers."]
     accepted = page.locator("article.qa-accepted")
     expect(accepted).to_have_count(1)
-    expect(accepted.locator(".accepted-badge")).to_have_text("✓ Accepted answer")
+    expect(accepted.locator(".badge-accepted")).to_have_text("✓ Accepted answer")
     expect(accepted).to_contain_text("Raj Answerer")
     axe(page)
 

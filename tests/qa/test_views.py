@@ -77,7 +77,9 @@ def test_question_page_shows_accepted_answer_first_and_marks_it(client, app):
     qa.accept_answer(asker, second)
     html = text_of(client.get(f"/questions/{question.id}"))
     assert answer_order(html) == ["1", "3", "2"]
-    assert html.count("Accepted answer</p>") == 1
+    accepted_article = html.split('id="post-3"', 1)[1].split("</article>", 1)[0]
+    assert html.count('class="badge badge-accepted"') == 2  # the question's status, the answer
+    assert 'class="badge badge-accepted"' in accepted_article
     assert 'class="post qa-post qa-accepted" id="post-3"' in html
 
 
@@ -94,7 +96,8 @@ def test_lists_show_answered_and_accepted(client, app):
         item = html.split(title, 1)[1].split("</li>", 1)[0]
         assert status in item, title
     category_html = text_of(client.get(f"/categories/{accepted.category_id}"))
-    assert "Answer accepted" in category_html and "Question" in category_html
+    assert "Accepted answer" in category_html and "Question" in category_html
+    assert 'class="badge badge-accepted"' in category_html
 
 
 @pytest.mark.parametrize("query", ["show=nonsense", "sort=nonsense", "category=abc",
