@@ -17,7 +17,7 @@ LAYERS = [
     ("forum.config", "forum.extensions", "forum.database", "forum.permissions",
      "forum.rendering", "forum.validation", "forum.urls", "forum.events",
      "forum.transactions", "forum.health", "forum.web", "forum.files", "forum.jobs",
-     "forum.mail",
+     "forum.mail", "forum.demo_clock",
      # Search imports no domain; domains register what they index with its registry.
      "forum.search"),
     ("forum.accounts",),
@@ -25,6 +25,7 @@ LAYERS = [
     ("forum.discussions",),
     ("forum.qa", "forum.resources"),
     ("forum.collections",),
+    ("forum.meetings",),
     ("forum.moderation",),
 ]
 # Glue above every layer: may import anything, and nothing else may import it.

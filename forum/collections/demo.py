@@ -1,13 +1,15 @@
 """Demo collections for `forum demo`: an official "Start here" (chosen as Start here,
 pinned first) and the official "Equally Safe at Work toolkit" of demo resources, built
 through the real services. Idempotent: a collection is added only if none has its title.
-Called from forum.demo.load_demo, after the demo threads, questions and resources.
+Called from forum.demo.load_demo, after the demo threads, questions and resources. Dated
+on the demo's Timeline after what they gather: material is marked official a day after it
+appears, a collection is made a few days after the newest of its items, and the new ones
+are pinned (and Start here chosen) once the last of them is published.
 """
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..demo_clock import Timeline, at
 from ..discussions.models import Thread
 from ..extensions import db
 from ..resources.models import Resource
@@ -50,8 +52,10 @@ OFFICIAL_RESOURCES = ["Supporting employees experiencing domestic abuse: guidanc
 OFFICIAL_THREADS = ["Welcome to the Community of Practice forum"]
 
 
-def seed_collections(moderator_email: str = "moderator@demo.example") -> int:
+def seed_collections(moderator_email: str = "moderator@demo.example",
+                     timeline: Timeline | None = None) -> int:
     """Add the demo collections that are missing; returns how many were added."""
+    timeline = timeline or Timeline()
     moderator = db.session.scalar(select(User).filter_by(email=moderator_email))
     if moderator is None:
         return 0
@@ -59,40 +63,49 @@ def seed_collections(moderator_email: str = "moderator@demo.example") -> int:
         select(Resource).where(Resource.deleted_at.is_(None)))}
     threads = {t.title: t for t in db.session.scalars(
         select(Thread).where(Thread.deleted_at.is_(None)))}
-    for title in OFFICIAL_RESOURCES:
-        if title in resources:
-            services.set_official(moderator, resources[title], True)
-    for title in OFFICIAL_THREADS:
-        if title in threads:
-            services.set_official(moderator, threads[title], True)
+    for title, found in [(t, resources.get(t)) for t in OFFICIAL_RESOURCES] + \
+            [(t, threads.get(t)) for t in OFFICIAL_THREADS]:
+        if found is not None and not found.is_official:
+            with at(timeline.after(found.created_at, days=1, hours=2)):
+                services.set_official(moderator, found, True)
     existing = set(db.session.scalars(select(Collection.title)))
-    added = 0
-    for age, (title, description, items) in enumerate(COLLECTIONS):
+    added = []
+    for title, description, items in COLLECTIONS:
         if title in existing:
             continue
-        collection = services.create_collection(moderator, title=title,
-                                                description=description, is_official=True)
-        for kind, target, note in items:
-            if kind == "link":
-                services.add_item(moderator, collection, kind=kind, url=target[0],
-                                  link_title=target[1], note=note)
-            elif target in (resources if kind == "resource" else threads):
-                found = (resources if kind == "resource" else threads)[target]
-                services.add_item(moderator, collection, kind=kind, reference=str(found.id),
-                                  note=note)
-        services.set_published(moderator, collection, True)
-        services.set_pinned(moderator, collection, True)
-        if title == START_HERE:
-            services.choose_start_here(moderator, collection)
-        _age(collection, timedelta(days=10 - 3 * age))
-        added += 1
-    return added
+        targets = [(kind, (resources if kind == "resource" else threads).get(target), target,
+                    note) for kind, target, note in items]
+        made = timeline.after(_newest(targets, moderator), days=3, hours=2)
+        with at(made):
+            collection = services.create_collection(moderator, title=title,
+                                                    description=description,
+                                                    is_official=True)
+        for minutes, (kind, found, target, note) in enumerate(targets, start=1):
+            with at(timeline.after(made, minutes=4 * minutes)):
+                if kind == "link":
+                    services.add_item(moderator, collection, kind=kind, url=target[0],
+                                      link_title=target[1], note=note)
+                elif found is not None:
+                    services.add_item(moderator, collection, kind=kind,
+                                      reference=str(found.id), note=note)
+        with at(timeline.after(made, hours=1)):
+            services.set_published(moderator, collection, True)
+        added.append(collection)
+    if added:
+        pinned = timeline.after(max(c.published_at for c in added), hours=1)
+        for minutes, collection in enumerate(added):
+            with at(timeline.after(pinned, minutes=minutes)):
+                services.set_pinned(moderator, collection, True)
+                if collection.title == START_HERE:
+                    services.choose_start_here(moderator, collection)
+    return len(added)
 
 
-def _age(collection: Collection, age: timedelta) -> None:
-    """Date the collection and its items a little in the past, as if made last week."""
-    collection.created_at -= age
-    collection.published_at -= age
-    for item in collection.items:
-        item.created_at -= age
-    db.session.commit()
+def _newest(targets, moderator):
+    """When the newest of the items (for a resource, its latest version) appeared, or the
+    moderator's account if that is newer: a collection is made after what it gathers."""
+    moments = [moderator.created_at]
+    for kind, found, _, _ in targets:
+        if found is not None:
+            moments.append(found.updated_at if kind == "resource" else found.created_at)
+    return max(moments)

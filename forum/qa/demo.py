@@ -1,20 +1,21 @@
 """Demo questions for `forum demo`: answers, helpful votes, accepted answers, comments, tags.
 
 Called from forum.demo.load_demo after the demo members and categories exist. Idempotent:
-a question is added only if no thread has its title yet.
+a question is added only if no thread has its title yet. Each question is asked on its day
+of the demo's Timeline; answers follow it by hours or days, helpful votes follow what they
+mark, the asker accepts an answer after the answers are in, and comments follow their post.
 """
-from datetime import timedelta
-
 from ..accounts.models import User
+from ..demo_clock import Timeline, at
 from ..discussions.models import Category, Post, Thread
 from ..extensions import db
 from . import services
 
-# category, asker, title, body, tags, anonymous,
+# day of the demo's Timeline it was asked, category, asker, title, body, tags, anonymous,
 # answers as (author, body, voters), index of the accepted answer or None,
 # comments as (answer index or None for the question, author, text)
 QUESTIONS = [
-    ("Workplace culture", "fiona@demo.example",
+    (62, "Workplace culture", "fiona@demo.example",
      "How did you word your menopause policy?",
      "We are drafting a menopause policy and want it to feel supportive rather than "
      "procedural. How did you word the sections on **reasonable adjustments** and on "
@@ -33,7 +34,7 @@ QUESTIONS = [
      [(None, "eilidh@demo.example", "Did you also train line managers before launch?"),
       (0, "fiona@demo.example", "This wording is exactly what we needed, thank you. "
                                 "Our draft is at https://example.org/menopause-draft")]),
-    ("Data and reporting", "grace@demo.example",
+    (118, "Data and reporting", "grace@demo.example",
      "How do you get good response rates on a VAW staff survey?",
      "We are a small organisation and our last survey on violence against women had very "
      "few responses. What helped you get more people to take part, especially people who "
@@ -47,7 +48,7 @@ QUESTIONS = [
        "Protected time during shifts made the biggest difference for us.",
        ["fiona@demo.example", "grace@demo.example", "eilidh@demo.example"])],
      1, []),
-    ("Sexual harassment and employment law", "eilidh@demo.example",
+    (176, "Sexual harassment and employment law", "eilidh@demo.example",
      "What should a reasonable steps risk assessment cover?",
      "For the preventative duty, what did your sexual harassment risk assessment cover? "
      "We are unsure how far to go on third-party harassment.",
@@ -59,7 +60,7 @@ QUESTIONS = [
      None,
      [(None, "moderator@demo.example", "There is a good section on this in the "
                                        "accreditation handbook too.")]),
-    ("Workplace culture", "tom@demo.example",
+    (231, "Workplace culture", "tom@demo.example",
      "How do you support a colleague who discloses domestic abuse?",
      "A colleague has told me they are experiencing domestic abuse at home. What "
      "practical support have other employers offered, such as paid leave or changes to "
@@ -70,7 +71,7 @@ QUESTIONS = [
        "code word with a trusted colleague have all helped people we support.",
        ["fiona@demo.example", "raj@demo.example"])],
      0, []),
-    ("The accreditation journey", "raj@demo.example",
+    (283, "The accreditation journey", "raj@demo.example",
      "Which evidence took longest to gather for accreditation?",
      "We are starting to collect evidence for Equally Safe at Work. Which part took you "
      "longest, so we can start on it early?",
@@ -78,35 +79,40 @@ QUESTIONS = [
 ]
 
 
-def load_qa_demo() -> None:
-    """Add the demo questions that are missing."""
+def load_qa_demo(timeline: Timeline | None = None) -> None:
+    """Add the demo questions that are missing, dated on `timeline`."""
+    timeline = timeline or Timeline()
     users = {u.email: u for u in db.session.scalars(db.select(User))}
     categories = {c.name: c for c in db.session.scalars(db.select(Category))}
     titles = set(db.session.scalars(db.select(Thread.title)))
-    for position, (category, asker, title, body, tags, anonymous, answers, accepted,
+    for position, (day, category, asker, title, body, tags, anonymous, answers, accepted,
                    comments) in enumerate(QUESTIONS):
         if title in titles or category not in categories:
             continue
-        question = services.ask(users[asker], categories[category], title=title, body=body,
-                                tags=tags, anonymous=anonymous)
+        asked = timeline.day(day, 9 + 2 * position, 15 * position)
+        with at(asked):
+            question = services.ask(users[asker], categories[category], title=title,
+                                    body=body, tags=tags, anonymous=anonymous)
         posts = []
-        for author, text, voters in answers:
-            post = services.answer(users[author], question, body=text)
+        for number, (author, text, voters) in enumerate(answers):
+            with at(timeline.after(asked, hours=5 + 29 * number + 3 * position)):
+                post = services.answer(users[author], question, body=text)
             posts.append(post)
-            for voter in voters:
-                services.vote(users[voter], post)
-        for voter in ("tom@demo.example", "eilidh@demo.example")[:position % 3]:
+            for order, voter in enumerate(voters):
+                with at(timeline.after(post.created_at, hours=2 + 7 * order)):
+                    services.vote(users[voter], post)
+        for order, voter in enumerate(("tom@demo.example", "eilidh@demo.example")
+                                      [:position % 3]):
             if voter != asker:  # some questions are themselves marked helpful
-                services.vote(users[voter], _opening_post(question))
+                with at(timeline.after(asked, hours=1 + 9 * order)):
+                    services.vote(users[voter], _opening_post(question))
         if accepted is not None:
-            services.accept_answer(users[asker], posts[accepted])
-        for index, author, text in comments:
+            with at(timeline.after(posts[-1].created_at, days=1, hours=6)):
+                services.accept_answer(users[asker], posts[accepted])
+        for order, (index, author, text) in enumerate(comments):
             target = _opening_post(question) if index is None else posts[index]
-            services.add_comment(users[author], target, body=text)
-        # Spread demo activity over the past days so lists look lived-in.
-        age = timedelta(days=2 + position * 3, hours=position * 5)
-        question.created_at -= age
-        question.last_post_at -= age / 2
+            with at(timeline.after(target.created_at, hours=4 + 6 * order)):
+                services.add_comment(users[author], target, body=text)
         db.session.commit()
 
 

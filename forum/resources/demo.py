@@ -1,16 +1,18 @@
 """Demo library: real PDF and DOCX files generated here, shared by the demo members.
 
-Idempotent: resources are matched by title. Called from forum.demo.load_demo.
+Idempotent: resources are matched by title. Called from forum.demo.load_demo. Each is
+shared on its day of the demo's Timeline, a later version weeks after, and its text is read
+a few minutes after the upload, as a worker would.
 """
 import io
 import zipfile
-from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from ..accounts.models import User
+from ..demo_clock import Timeline, at
 from ..discussions.models import Category
 from ..extensions import db
 from ..jobs import run_pending
@@ -18,10 +20,11 @@ from . import services
 from .models import Resource
 from ..files.uploads import receive
 
-# title, category, sharer, tags, description, file name, pages (title, paragraphs), versions
-# (each later version: uploader, note, extra paragraph), or a URL instead of a file name.
+# day of the demo's Timeline it was shared, title, category, sharer, tags, description, file
+# name, pages (title, paragraphs), versions (each later version: uploader, note, extra
+# paragraph, days after the one before), or a URL instead of a file name.
 LIBRARY = [
-    ("Model sexual harassment policy (template)", "Sexual harassment and employment law",
+    (27, "Model sexual harassment policy (template)", "Sexual harassment and employment law",
      "fiona@demo.example", "policy, template, sexual harassment",
      "Our policy, with the organisation-specific parts marked **[in brackets]** so you can "
      "adapt it. It covers third-party harassment and anonymous reporting.",
@@ -37,8 +40,8 @@ LIBRARY = [
          "employee assistance programme and specialist VAW services."])],
      [("fiona@demo.example", "Updated for the preventative duty",
        "5. Risk assessment. Each service carries out a sexual harassment risk assessment "
-       "every year and records the reasonable steps it has taken.")]),
-    ("Preventative duty: risk assessment checklist", "Sexual harassment and employment law",
+       "every year and records the reasonable steps it has taken.", 61)]),
+    (52, "Preventative duty: risk assessment checklist", "Sexual harassment and employment law",
      "raj@demo.example", "preventative duty, risk assessment, checklist",
      "A two-page checklist we use with service managers to assess the risk of sexual "
      "harassment, including from patients and visitors.",
@@ -54,7 +57,7 @@ LIBRARY = [
           "Record each action with an owner and a date. Review the assessment every year, "
           "after any report of harassment, and when the service changes."])],
      []),
-    ("VAW staff survey: question bank", "Data and reporting", "eilidh@demo.example",
+    (79, "VAW staff survey: question bank", "Data and reporting", "eilidh@demo.example",
      "staff survey, data, template",
      "Questions we used in our staff survey on violence against women, with notes on "
      "wording that worked for shift workers.", "vaw-staff-survey-questions.docx",
@@ -64,7 +67,7 @@ LIBRARY = [
          "Q3. How confident are you that a report would be taken seriously?",
          "Note: say clearly who will see the results and that responses are anonymous."])],
      []),
-    ("Supporting employees experiencing domestic abuse: guidance for managers",
+    (133, "Supporting employees experiencing domestic abuse: guidance for managers",
      "Workplace culture", "moderator@demo.example", "guidance, domestic abuse, managers",
      "Close the Gap guidance for line managers: recognising signs, having the first "
      "conversation, safety planning and paid safe leave.", "domestic-abuse-manager-guidance.pdf",
@@ -76,42 +79,54 @@ LIBRARY = [
          "Forced Marriage Helpline, and to your employee assistance programme.",
          "Record: agree with the employee what is written down and who sees it."])],
      []),
-    ("Close the Gap: research and resources on women's employment",
+    (190, "Close the Gap: research and resources on women's employment",
      "The accreditation journey", "moderator@demo.example", "research, close the gap",
      "Close the Gap's own site, with research on women's labour market inequality and the "
      "Equally Safe at Work programme.", "https://www.closethegap.org.uk/", [], []),
 ]
 
 
-def load_resource_demo() -> int:
-    """Add the demo resources that are missing; returns how many were added."""
+def load_resource_demo(timeline: Timeline | None = None) -> int:
+    """Add the demo resources that are missing, dated on `timeline`; returns how many."""
+    timeline = timeline or Timeline()
     users = {u.email: u for u in db.session.scalars(db.select(User))}
     categories = {c.name: c for c in db.session.scalars(db.select(Category))}
     titles = set(db.session.scalars(db.select(Resource.title)))
+    inline = current_app.config["JOBS_INLINE"]
     added = 0
-    for position, (title, category, sharer, tags, description, file_or_url, pages,
+    for position, (day, title, category, sharer, tags, description, file_or_url, pages,
                    versions) in enumerate(LIBRARY):
         if title in titles or sharer not in users or category not in categories:
             continue
         is_url = file_or_url.startswith("https://")
         upload = None if is_url else _upload(file_or_url, pages)
-        resource = services.share_resource(
-            users[sharer], title=title, description=description,
-            category=categories[category], tags=tags, upload=upload,
-            url=file_or_url if is_url else None)
-        for uploader, note, paragraph in versions:
+        uploaded = timeline.day(day, 10 + position, 20)
+        with at(uploaded):
+            resource = services.share_resource(
+                users[sharer], title=title, description=description,
+                category=categories[category], tags=tags, upload=upload,
+                url=file_or_url if is_url else None)
+        _read_text(timeline, uploaded, inline and not is_url)
+        for uploader, note, paragraph, days in versions:
             later = [(heading, paragraphs + [paragraph]) for heading, paragraphs in pages]
-            services.add_version(users[uploader], resource, _upload(file_or_url, later), note)
-        # Spread the library over the past weeks so it looks lived-in.
-        age = timedelta(days=3 + 5 * (len(LIBRARY) - position))
-        resource.created_at -= age
-        for version in resource.versions:
-            version.created_at -= age - timedelta(days=version.number - 1)
+            uploaded = timeline.after(uploaded, days=days, hours=3)
+            with at(uploaded):
+                services.add_version(users[uploader], resource, _upload(file_or_url, later),
+                                     note)
+            _read_text(timeline, uploaded, inline)
         added += 1
     db.session.commit()
-    if added and current_app.config["JOBS_INLINE"]:
-        run_pending(limit=50)  # read the new files' text now, as a worker would
+    if added and inline:
+        run_pending(limit=50)  # the rest (search indexing) now, as a worker would
     return added
+
+
+def _read_text(timeline: Timeline, uploaded, inline: bool) -> None:
+    """With inline jobs, read the text of the file just uploaded a few minutes later, as a
+    worker would (without them, the worker reads it when it runs)."""
+    if inline:
+        with at(timeline.after(uploaded, minutes=4)):
+            run_pending(limit=50, kinds=["files.extract_text"])
 
 
 def _upload(name: str, pages):

@@ -4,6 +4,8 @@ The journeys check the pages they pass through; this sweep covers the rest (acco
 directory, moderation, admin, history, tags, library pages, the error page), so no page
 ships without an accessibility check.
 """
+from datetime import timedelta
+
 import pytest
 
 from forum.accounts.models import User
@@ -11,6 +13,8 @@ from forum.demo import DEMO_PASSWORD, load_demo
 from forum.discussions import services as discussions
 from forum.discussions.models import Category, Post, Thread
 from forum.collections.models import Collection
+from forum.meetings.models import Meeting, TopicProposal, TopicRound
+from forum.database import utcnow
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.moderation.models import Report
@@ -43,7 +47,25 @@ def _paths():
         Post.hidden_at.is_(None), Post.deleted_at.is_(None)))
     moderation.hide_post(admin, hidden, "Personal details")
     collection = db.session.scalar(db.select(Collection).order_by(Collection.id))  # demo
-    return [
+    discussions.set_thread_flags(admin, thread, pinned=True, scope="forum",  # until a date
+                                 until=utcnow() + timedelta(days=30))
+    past_meeting = db.session.scalar(db.select(Meeting).where(Meeting.recap_thread_id
+                                                              .is_not(None)))  # demo
+    next_meeting = db.session.scalar(db.select(Meeting).order_by(Meeting.starts_at.desc()))
+    open_round = db.session.scalar(db.select(TopicRound).where(TopicRound.closed_at.is_(None)))
+    closed_round = db.session.scalar(db.select(TopicRound).where(
+        TopicRound.closed_at.is_not(None)))
+    topic = db.session.scalar(db.select(TopicProposal).filter_by(round_id=open_round.id))
+    meetings = [
+        "/meetings", "/meetings/past", f"/meetings/{past_meeting.id}",
+        f"/meetings/{next_meeting.id}", "/meetings/new", f"/meetings/new?topic={topic.id}",
+        f"/meetings/{next_meeting.id}/edit", f"/meetings/{next_meeting.id}/cancel",
+        f"/meetings/{past_meeting.id}/follow-up", "/meetings/calendar", "/meetings/rounds",
+        f"/meetings/rounds/{open_round.id}", f"/meetings/rounds/{closed_round.id}",
+        f"/meetings/rounds/{closed_round.id}/results",
+        f"/meetings/rounds/{open_round.id}/results",
+        f"/meetings/rounds/{open_round.id}/merge", "/meetings/rounds/new"]
+    return meetings + [
         "/collections", f"/collections/{collection.id}", "/collections/new",
         f"/collections/{collection.id}/edit", f"/collections/{collection.id}/manage",
         f"/collections/{collection.id}/delete", "/search?q=policy&official=1",
@@ -55,6 +77,9 @@ def _paths():
         f"/moderation/members/{member.id}/suspend",
         f"/moderation/threads/{thread.id}/move",
         f"/moderation/threads/{thread.id}/merge", f"/moderation/threads/{thread.id}/split",
+        f"/threads/{thread.id}/pin", f"/threads/{question.id}/pin",
+        f"/moderation/threads/{thread.id}/split?page={thread.reply_count}",  # one per page
+        f"/categories/{thread.category_id}",
         "/forum", f"/categories/{category.id}", f"/categories/{category.id}/new",
         f"/threads/{thread.id}", f"/threads/{thread.id}/reply",
         f"/threads/{thread.id}/reply?quote={post.id}", f"/posts/{post.id}/edit",
@@ -78,6 +103,7 @@ def _paths():
 def test_every_page_passes_axe_for_an_admin(app, live_server, browser, axe):
     from forum.jobs import run_pending
     load_demo()
+    app.config["SPLIT_PER_PAGE"] = 1  # so the split page shows its pages of replies
     run_pending(limit=10_000)  # the demo content indexed, so search pages have results
     paths = _paths()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
