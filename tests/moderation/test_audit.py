@@ -288,6 +288,9 @@ def test_the_audit_page_filters_and_offers_no_way_to_change_entries(client, worl
     odd = client.get("/moderation/audit", query_string={
         "date_from": "not-a-date", "person": "x'; drop", "page": "1"})
     assert odd.status_code == 200
+    odd_page = odd.get_data(as_text=True)  # the bad date is named beside its field
+    assert 'id="date_from-error"' in odd_page and 'aria-describedby="date_from-error"' in odd_page
+    assert 'class="filter-bar filter-bar-bar"' in odd_page  # the one filter bar component
     entry_id = _entries()[0].id
     for method in ("post", "put", "delete"):
         response = getattr(client, method)(f"/moderation/audit/{entry_id}")
