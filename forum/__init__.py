@@ -36,7 +36,7 @@ def _instance_path(config: dict | None) -> str:
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint (lowest first), plus health checks."""
     from . import (accounts, collections, discussions, health, jobs, meetings,  # noqa: F401
-                   moderation, qa, resources, search, tags)
+                   moderation, notifications, qa, resources, search, tags)
     for module in (accounts, discussions, health, qa, resources, collections, meetings, search,
-                   jobs, moderation):
+                   jobs, moderation, notifications):
         app.register_blueprint(module.bp)

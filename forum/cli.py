@@ -126,8 +126,13 @@ COMMANDS = [bench_command, init_command, create_user_command, demo_command, serv
 
 from .jobs.worker import worker_command  # noqa: E402
 from .search.cli import search_command  # noqa: E402
+from .notifications.cli import notifications_command  # noqa: E402
 
-COMMANDS += [worker_command, search_command]
+COMMANDS += [worker_command, search_command, notifications_command]
+
+from .mailin.cli import mail_in_command  # noqa: E402
+
+COMMANDS += [mail_in_command]
 
 
 def register_cli(app) -> None:

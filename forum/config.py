@@ -18,6 +18,10 @@ DEFAULTS = {
     "MAIL_USE_SSL": False,
     "MAIL_FROM": "Community of Practice <noreply@localhost>",
     "MAIL_TIMEOUT": 10,
+    # Reply by email (`forum mail-in`): reply+<token>@MAIL_IN_DOMAIN reaches the forum
+    "MAIL_IN_DOMAIN": "localhost",
+    "MAIL_IN_MAX_BYTES": 10 * 1024 * 1024,  # larger incoming messages are refused
+    "MAIL_IN_TOKEN_DAYS": 90,  # a reply address works this long after its email was sent
     "BASE_URL": "",  # used in emailed links when set, e.g. https://forum.example.org
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,

@@ -72,6 +72,14 @@ def at(when: datetime):
             info[_KEY] = previous
 
 
+def replaying() -> datetime | None:
+    """The moment being replayed when the session is inside `at(when)`, else None. What
+    reacts to changes as they happen (notification emails) asks this: history that is
+    being written now happened then, and nobody is emailed about it today."""
+    stamp = db.session.info.get(_KEY)
+    return stamp[0] if stamp else None
+
+
 def _taken_from_clock(value, began: datetime, flushing: datetime) -> bool:
     """Was `value` read from the clock while the block ran (not a date given on purpose)?"""
     return (isinstance(value, datetime) and value.tzinfo is not None

@@ -27,7 +27,7 @@ from hashlib import sha256
 from uuid import uuid4
 
 from flask import current_app, render_template
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,19 +53,22 @@ class OutboundEmail(TimestampMixin, db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(100))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Extra headers (Reply-To, List-Unsubscribe, ...), name -> value.
+    extra_headers: Mapped[dict] = mapped_column(JSON, default=dict)
 
     def __repr__(self) -> str:
         return f"<OutboundEmail {self.id} to {self.recipient} sent {self.sent_at}>"
 
 
 def queue_email(to: str | list[str], subject: str, template: str, *, key: str | None = None,
-                **context) -> list[OutboundEmail]:
+                extra_headers: dict | None = None, **context) -> list[OutboundEmail]:
     """Queue `templates/email/{template}.txt` and `.html` for each recipient in `to`.
 
     `key` names the event (say `f"member.approved:{user.id}:{stamp}"`); the same key and
     recipient queued again returns the existing row instead of a second email. Without a
     key every call is a new event. Returns the rows, one per recipient. Only adds to the
     session (no I/O): the caller's use case commits them with its change.
+    `extra_headers` (say Reply-To, List-Unsubscribe) are added to each message as given.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
@@ -74,7 +77,8 @@ def queue_email(to: str | list[str], subject: str, template: str, *, key: str | 
     text = render_template(f"email/{template}.txt", **context)
     html = render_template(f"email/{template}.html", **context)
     key = key or uuid4().hex
-    return [_queue_one(_row_key(key, recipient), recipient, subject, text, html)
+    return [_queue_one(_row_key(key, recipient), recipient, subject, text, html,
+                       dict(extra_headers or {}))
             for recipient in recipients]
 
 
@@ -91,12 +95,13 @@ def _find(row_key: str) -> OutboundEmail | None:
         OutboundEmail.idempotency_key == row_key))
 
 
-def _queue_one(row_key, recipient, subject, text, html) -> OutboundEmail:
+def _queue_one(row_key, recipient, subject, text, html, headers=None) -> OutboundEmail:
     existing = _find(row_key)
     if existing is not None:
         return existing
     email = OutboundEmail(idempotency_key=row_key, recipient=recipient, subject=subject,
-                          text_body=text, html_body=html, message_id=_message_id(row_key))
+                          text_body=text, html_body=html, message_id=_message_id(row_key),
+                          extra_headers=headers or {})
     try:
         with db.session.begin_nested():  # a savepoint: a duplicate undoes only itself
             db.session.add(email)
@@ -140,6 +145,8 @@ def _message(email: OutboundEmail, config) -> EmailMessage:
     message["From"] = config["MAIL_FROM"]
     message["To"] = email.recipient
     message["Message-ID"] = email.message_id
+    for name, value in (email.extra_headers or {}).items():
+        message[name] = value
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")
     return message

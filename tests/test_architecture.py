@@ -17,16 +17,19 @@ LAYERS = [
     ("forum.config", "forum.extensions", "forum.database", "forum.permissions",
      "forum.rendering", "forum.validation", "forum.urls", "forum.events",
      "forum.transactions", "forum.health", "forum.web", "forum.files", "forum.jobs",
-     "forum.mail", "forum.demo_clock",
+     "forum.mail", "forum.demo_clock", "forum.reply_tokens",
      # Search imports no domain; domains register what they index with its registry.
      "forum.search"),
     ("forum.accounts",),
     ("forum.tags",),
     ("forum.discussions",),
     ("forum.qa", "forum.resources"),
+    ("forum.mailin",),  # reply by email: posts through discussions and qa
     ("forum.collections",),
     ("forum.meetings",),
     ("forum.moderation",),
+    # Listens to every domain's events, like moderation.
+    ("forum.notifications",),
 ]
 # Glue above every layer: may import anything, and nothing else may import it.
 TOP = ("forum", "forum.cli", "forum.bench", "forum.demo")

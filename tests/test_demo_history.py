@@ -227,3 +227,18 @@ def test_the_demo_pins_the_welcome_thread_across_the_forum_for_weeks(demo, clien
     first = re.search(r'<li class="home-pinned">.*?<a href="/threads/(\d+)"', latest, re.S)
     assert first and int(first.group(1)) == welcome.id
     assert latest.index('class="home-pinned"') < latest.index("<li>")  # pinned come first
+
+
+def test_the_demo_history_notifies_members_but_emails_nobody(demo):
+    """Replaying months of history must not email every demo member today about it: the
+    notifications are there (unread, dated at their activity), their emails "went out"
+    at the time, and no digest will pick them up."""
+    from forum.mail import OutboundEmail
+    from forum.notifications.delivery import send_digests
+    from forum.notifications.models import Notification
+    notifications = db.session.scalars(db.select(Notification)).all()
+    assert len(notifications) > 10
+    assert all(n.emailed_at == n.created_at and n.created_at < demo - timedelta(hours=12)
+               for n in notifications)
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)) == 0
+    assert send_digests("daily", force=True) == 0 and send_digests("weekly", force=True) == 0

@@ -69,6 +69,9 @@ def world(app):
     from .meetings.factories import policy_matrix_rows as meeting_rows  # meetings, rounds
     db.session.add_all(meeting_rows(users[0]))
     db.session.commit()
+    from .notifications.factories import policy_matrix_rows as notification_rows
+    db.session.add_all(notification_rows(users[0]))  # recipient checks: notifications/
+    db.session.commit()
     return users
 
 

@@ -39,6 +39,32 @@ def handler(kind: str):
     return register
 
 
+_RECURRING: dict[str, timedelta] = {}
+
+
+def recurring(kind: str, *, every: timedelta):
+    """Declare that jobs of `kind` (a registered handler, taking no payload) run every
+    `every`: `schedule_recurring` keeps one such job waiting in the table."""
+    def register(function):
+        _RECURRING[kind] = every
+        return function
+    return register
+
+
+def schedule_recurring() -> int:
+    """Queue the next run of each recurring job that has none waiting or running (a
+    failed one counts as none). Commits; returns how many were queued."""
+    if not _RECURRING:
+        return 0
+    waiting = set(db.session.scalars(select(Job.kind).where(
+        Job.kind.in_(list(_RECURRING)), Job.status.in_([QUEUED, RUNNING]))))
+    missing = [kind for kind in _RECURRING if kind not in waiting]
+    for kind in missing:
+        enqueue(kind, delay=_RECURRING[kind])
+    db.session.commit()
+    return len(missing)
+
+
 def enqueue(kind: str, *, delay: timedelta | None = None, max_attempts: int | None = None,
             **payload) -> Job:
     """Add a job to the session (the caller commits). Payload values must be JSON-able."""
@@ -196,15 +222,20 @@ def init_inline(app) -> None:
         now = time.monotonic()
         if queued or now - state["last"] > app.config["JOBS_INLINE_INTERVAL"]:
             state["last"] = now
+            periodic = not queued
             # After the response has gone: the user never waits for, or sees, a job.
-            response.call_on_close(lambda: drain_inline(app))
+            response.call_on_close(lambda: drain_inline(app, periodic=periodic))
         return response
 
 
-def drain_inline(app, limit: int | None = None) -> int:
-    """Run due jobs in a fresh app context; logs and swallows any error."""
+def drain_inline(app, limit: int | None = None, *, periodic: bool = False) -> int:
+    """Run due jobs in a fresh app context; logs and swallows any error. A `periodic`
+    drain (the interval's, not a request's) also keeps the recurring jobs queued, as
+    `forum worker` does, so digests and reminders happen without a worker too."""
     with app.app_context():
         try:
+            if periodic:
+                schedule_recurring()
             return run_pending(limit or app.config["JOBS_INLINE_LIMIT"],
                                worker_id=f"web:{worker_name()}")
         except Exception:  # never let background work break the web process

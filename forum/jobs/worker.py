@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from .queue import run_pending, worker_name
+from .queue import run_pending, schedule_recurring, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ def work(*, once: bool = False, interval: float = 2.0, echo=click.echo) -> int:
     try:
         while not stopping["now"]:
             try:
+                if not once:  # a long-running worker keeps periodic work queued
+                    schedule_recurring()
                 ran = run_pending(limit=1, worker_id=name)
             except Exception:  # a database hiccup must not end the worker
                 log.exception("worker loop error")

@@ -65,7 +65,14 @@ def _paths():
         f"/meetings/rounds/{closed_round.id}/results",
         f"/meetings/rounds/{open_round.id}/results",
         f"/meetings/rounds/{open_round.id}/merge", "/meetings/rounds/new"]
-    return meetings + [
+    from forum.notifications import services as notifications
+    notifications_pages = [
+        "/notifications", "/notifications?page=1", "/notifications/preferences",
+        "/notifications/watching", "/notifications/feeds",
+        f"/notifications/watch/thread/{thread.id}", f"/notifications/watch/category/{category.id}",
+        f"/notifications/watch/tag/{tag.id}",
+        f"/notifications/unsubscribe/{notifications.unsubscribe_token(admin)}"]
+    return meetings + notifications_pages + [
         "/collections", f"/collections/{collection.id}", "/collections/new",
         f"/collections/{collection.id}/edit", f"/collections/{collection.id}/manage",
         f"/collections/{collection.id}/delete", "/search?q=policy&official=1",

@@ -48,3 +48,24 @@ def test_nothing_runs_in_the_web_process_when_a_worker_is_used(app, client):
     reply_with_file(client, thread, files.docx("x"))
     db.session.expire_all()
     assert db.session.scalar(db.select(Job)).status == "queued"
+
+
+def test_the_periodic_drain_keeps_recurring_jobs_queued_without_a_worker(app, client):
+    """Digests and meeting reminders (notifications.tick) must happen on the embedded
+    default too: the interval's drain queues them as `forum worker` does; a request's own
+    drain does not (it has other work and must stay short)."""
+    member = make_member()
+    login(client, member)
+    db.session.execute(db.delete(Job))
+    db.session.commit()
+    client.get("/privacy", buffered=True)  # within the interval: no periodic drain
+    assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0
+    app.config["JOBS_INLINE_INTERVAL"] = 0
+    client.get("/privacy", buffered=True)
+    db.session.expire_all()
+    ticks = db.session.scalars(db.select(Job).where(Job.kind == "notifications.tick")).all()
+    assert len(ticks) == 1 and ticks[0].status == "queued"
+    client.get("/privacy", buffered=True)  # one waiting tick is enough
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Job).where(
+        Job.kind == "notifications.tick")) == 1
