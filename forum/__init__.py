@@ -1,22 +1,22 @@
 """The Community of Practice forum: `create_app` builds the Flask application."""
-import os
-from pathlib import Path
-
 from flask import Flask
 
 from . import files, web
 from .config import load_config
 from .extensions import init_extensions
+from .logs import init_logging
+from .paths import data_dir, instance_path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, helpers, errors, CLI."""
-    app = Flask(__name__, instance_path=_instance_path(config),
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(__name__, instance_path=instance_path(config),
+                template_folder=str(data_dir("templates")),
+                static_folder=str(data_dir("static")))
     load_config(app, config)
+    init_logging(app)
+    _trust_proxies(app)
     init_extensions(app)
     files.init_app(app)
     register_blueprints(app)
@@ -28,15 +28,22 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _instance_path(config: dict | None) -> str:
-    explicit = (config or {}).get("INSTANCE_PATH") or os.environ.get("FORUM_INSTANCE_PATH")
-    return str(explicit or PROJECT_ROOT / "instance")
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers (so per-address rate limits see real clients);
+    with 0 (the default) those headers are ignored, as anyone can send them."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count)
 
 
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint (lowest first), plus health checks."""
-    from . import (accounts, collections, discussions, health, jobs, meetings,  # noqa: F401
-                   moderation, notifications, qa, resources, search, tags)
+    from . import (accounts, collections, conversations, discussions, health,  # noqa: F401
+                   jobs, meetings, moderation, notifications, polls, qa, resources, search,
+                   tags)
     for module in (accounts, discussions, health, qa, resources, collections, meetings, search,
-                   jobs, moderation, notifications):
+                   jobs, polls, conversations, moderation, notifications):
         app.register_blueprint(module.bp)

@@ -1,4 +1,6 @@
 """The `forum` command: a Flask CLI group with the forum's own commands."""
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -87,6 +89,9 @@ def serve_command(port):
     _ensure_search_index()
     from .demo import DEMO_USERS
     _print_logins([(email, role) for email, _, role, _ in DEMO_USERS])
+    if not current_app.config["MAIL_SERVER"]:
+        click.echo("Emails are not sent (no FORUM_MAIL_SERVER): each is written to "
+                   f"{Path(current_app.instance_path) / 'mail'}/ as an .eml file.")
     click.echo(f"Open http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     # app.run() refuses to start inside a `flask` CLI command; run Werkzeug's server directly.
     from werkzeug.serving import run_simple

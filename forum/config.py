@@ -1,6 +1,7 @@
 """Configuration: defaults, then the instance folder, then FORUM_* environment variables,
 then (in tests) an explicit dict. Secrets are never hard-coded: a missing secret key is
 generated once into the instance folder."""
+from datetime import timedelta
 import os
 import secrets
 from pathlib import Path
@@ -23,13 +24,24 @@ DEFAULTS = {
     "MAIL_IN_MAX_BYTES": 10 * 1024 * 1024,  # larger incoming messages are refused
     "MAIL_IN_TOKEN_DAYS": 90,  # a reply address works this long after its email was sent
     "BASE_URL": "",  # used in emailed links when set, e.g. https://forum.example.org
+    # memory:// counts per process; with several gunicorn workers use redis:// (the
+    # `redis` extra) so limits are shared. A warning is logged when they are not.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    "TRUSTED_PROXIES": 0,
+    # Logging (forum/logs.py): level, and "text" or "json" lines
+    "LOG_LEVEL": "INFO",
+    "LOG_FORMAT": "text",
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    # Failed logins per account (normalised email), whatever the address they come from
+    "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",
     "JOIN_RATE_LIMIT": "5 per minute;20 per hour",
     "RESET_RATE_LIMIT": "5 per minute;20 per hour",
     "POST_RATE_LIMIT": "20 per minute",
     "TOKEN_MAX_AGE_HOURS": 72,
+    # "Keep me logged in" lasts this long; no session of any kind is accepted after it
+    "REMEMBER_DAYS": 30,
     "THREADS_PER_PAGE": 25,
     "POSTS_PER_PAGE": 20,
     "TIMEZONE": "Europe/London",
@@ -55,17 +67,24 @@ DEFAULTS = {
     "SEARCH_INDEX_DIR": None,  # None: search_index/ in the project folder (whoosh, tantivy)
     "SEARCH_RESULTS_PER_PAGE": 20,
     "SEARCH_REBUILD_PROCESSES": 2,  # whoosh: processes analysing documents in a rebuild
+    # Private conversations (forum/conversations)
+    "CONVERSATION_MAX_PARTICIPANTS": 10,  # everyone in one conversation, its starter included
+    "CONVERSATION_RATE_LIMIT": "10 per hour",  # new conversations a member may start
+    # Polls (forum/polls)
+    "POLL_MIN_GROUP": 5,  # organisations a benchmark breakdown group needs to be shown
 }
 
 # Settings that arrive from the environment as strings but are used as other types.
 _BOOLEAN = {"SECURE_COOKIES", "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED",
             "JOBS_INLINE"}
-_INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "THREADS_PER_PAGE",
+_INTEGER = {"MAIL_PORT", "MAIL_TIMEOUT", "TOKEN_MAX_AGE_HOURS", "REMEMBER_DAYS", "THREADS_PER_PAGE",
             "POSTS_PER_PAGE", "MAX_UPLOAD_MB", "MAX_ATTACHMENTS", "MAX_IMAGE_PIXELS",
             "RESOURCES_PER_PAGE", "EXTRACTION_TIMEOUT", "EXTRACTION_MAX_PAGES",
             "EXTRACTION_MAX_CHARS", "EXTRACTION_MEMORY_MB", "JOBS_INLINE_LIMIT",
             "JOBS_INLINE_INTERVAL", "JOB_MAX_ATTEMPTS", "JOB_RETRY_SECONDS",
-            "JOB_TIMEOUT_SECONDS", "SEARCH_RESULTS_PER_PAGE", "SEARCH_REBUILD_PROCESSES"}
+            "JOB_TIMEOUT_SECONDS", "SEARCH_RESULTS_PER_PAGE", "SEARCH_REBUILD_PROCESSES",
+            "CONVERSATION_MAX_PARTICIPANTS", "POLL_MIN_GROUP"}
+_INTEGER |= {"TRUSTED_PROXIES"}
 
 
 def _from_environment(environ):
@@ -115,6 +134,7 @@ def load_config(app, overrides=None):
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["REMEMBER_DAYS"])
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SECURE_COOKIES"]

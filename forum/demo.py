@@ -182,6 +182,10 @@ def load_demo(timeline: Timeline | None = None) -> list[tuple[str, str]]:
     load_moderation_demo(timeline)
     from .meetings.demo import load_meetings_demo
     load_meetings_demo(timeline)
+    from .polls.demo import load_polls_demo
+    load_polls_demo(timeline)
+    from .conversations.demo import load_conversations_demo
+    load_conversations_demo(timeline)
     return [(email, role) for email, _, role, _ in DEMO_USERS]
 
 

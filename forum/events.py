@@ -182,3 +182,34 @@ topic_linked = _signal("topic.linked",
 topic_vote_cast = _signal("vote.cast", "sender: the TopicVote; actor: the voter")
 topic_vote_withdrawn = _signal("vote.withdrawn",
                                "sender: the TopicVote, before its row goes; actor: the voter")
+
+# -- private conversations (forum/conversations) ----------------------------------------
+conversation_started = _signal("conversation.started",
+                               "sender: the Conversation; actor: its starter; message: the "
+                               "first ConversationMessage")
+message_sent = _signal("message.sent",
+                       "sender: the ConversationMessage (also the first one); actor: its "
+                       "author")
+conversation_participant_added = _signal(
+    "conversation.participant_added",
+    "sender: the Conversation; actor: the participant who added them; added: the Users")
+conversation_left = _signal("conversation.left", "sender: the Conversation; actor: who left")
+member_blocked = _signal("member.blocked",
+                         "sender: the blocked User; actor: the member blocking; "
+                         "blocked: bool (False: unblocked)")
+conversation_read_by_moderator = _signal(
+    "conversation.read_by_moderator",
+    "sender: the Conversation; actor: the moderator; report: the open Report of one of its "
+    "messages that let them read it; reason: why (the report's reason)")
+
+# -- polls (forum/polls) ----------------------------------------------------------------
+poll_created = _signal("poll.created", "sender: the Poll; actor: who added it")
+poll_edited = _signal("poll.edited", "sender: the Poll; actor; old_question; old_closes_at; "
+                     "old_results_mode")
+poll_closed = _signal("poll.closed", "sender: the Poll; actor: the moderator who closed it")
+poll_vote_cast = _signal("poll.vote_cast",
+                         "sender: the PollBallot (a member's, or an organisation's); actor: "
+                         "the voter; option_ids: what they chose")
+poll_vote_changed = _signal("poll.vote_changed",
+                            "sender: the PollBallot; actor: the voter; option_ids: the new "
+                            "choice; old_option_ids: the one it replaced")

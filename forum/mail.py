@@ -24,6 +24,7 @@ import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from hashlib import sha256
+from pathlib import Path
 from uuid import uuid4
 
 from flask import current_app, render_template
@@ -126,17 +127,29 @@ def send_queued_email(email_id: int) -> None:
     config = current_app.config
     message = _message(email, config)
     if not config["MAIL_SERVER"]:
-        log.warning("Email (no MAIL_SERVER set, not sent) to %s: %s\n%s",
-                    email.recipient, email.subject, email.text_body)
+        _write_to_folder(email, message)
     else:
         try:
             _deliver(message, config)
         except OSError:  # smtplib's errors too: raising makes the queue retry with back-off
-            log.warning("Could not send %r to %s; the job will retry it", email.subject,
-                        email.recipient)
+            log.warning("Could not send email %s (message_id=%s); the job will retry it",
+                        email.id, email.message_id)
             raise
     email.sent_at = utcnow()
     db.session.commit()  # now, not with the job's deletion: a crash there must not resend
+
+
+def _write_to_folder(email: OutboundEmail, message: EmailMessage) -> None:
+    """No MAIL_SERVER (the embedded default): the message goes to instance/mail/ as one
+    .eml file for a developer to open. The log line names no address and no content."""
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{email.id:06d}-{email.message_id.strip('<>').split('@')[0]}.eml"
+    (folder / name).write_bytes(bytes(message))
+    kind = email.idempotency_key.split(":", 1)[0][:60]  # the event, e.g. member.approved
+    log.info("Email not sent (no MAIL_SERVER set): written to %s recipients=1 kind=%s "
+             "subject_length=%s message_id=%s", folder / name, kind, len(email.subject),
+             email.message_id)
 
 
 def _message(email: OutboundEmail, config) -> EmailMessage:

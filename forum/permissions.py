@@ -95,6 +95,20 @@ class Action(StrEnum):
     PROPOSE_TOPIC = "round:propose"  # obj: an open TopicRound
     VOTE_TOPIC = "topic:vote"  # obj: a TopicProposal in an open round, not merged
     SEE_TALLIES = "round:tallies"  # obj: a TopicRound (closed, or live tallies allowed)
+    # Private conversations (forum/conversations): the objects' rules are in its policy.py
+    START_CONVERSATION = "conversation:start"  # obj (optional): the User to message
+    SEND_MESSAGE = "conversation:send"  # obj: a Conversation the member takes part in
+    ADD_PARTICIPANT = "conversation:add"  # obj: a Conversation the member takes part in
+    LEAVE_CONVERSATION = "conversation:leave"  # obj: a Conversation the member takes part in
+    BLOCK_MEMBER = "conversation:block"  # obj: another User (their messages)
+    READ_REPORTED_CONVERSATION = "report:read-conversation"  # obj: an open Report of a message
+    # Polls (forum/polls): the objects' rules are in its policy.py
+    ADD_POLL = "poll:add"  # obj: a Thread (its author, or staff), without a poll yet
+    VOTE_POLL = "poll:vote"  # obj: an open Poll (benchmark: the member has an organisation)
+    EDIT_POLL = "poll:edit"  # obj: an open Poll (its author, or staff): wording, dates
+    CLOSE_POLL = "poll:close"  # obj: an open Poll (staff, early)
+    SEE_POLL_RESULTS = "poll:results"  # obj: a Poll (by its results mode)
+    EXPORT_POLL = "poll:export"  # obj: a Poll (staff): results as CSV
 
 
 STAFF = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -132,6 +146,16 @@ _ROLE_ONLY = {
     Action.MANAGE_TOPIC_ROUNDS: STAFF,
     Action.PROPOSE_TOPIC: MEMBERS,
     Action.VOTE_TOPIC: MEMBERS,
+    # Private conversations (forum/conversations): the objects' rules are in its policy.py
+    Action.START_CONVERSATION: MEMBERS,
+    Action.BLOCK_MEMBER: MEMBERS,
+    Action.READ_REPORTED_CONVERSATION: STAFF,
+    # Polls (forum/polls): the objects' rules are in its policy.py
+    Action.ADD_POLL: MEMBERS,
+    Action.VOTE_POLL: MEMBERS,
+    Action.EDIT_POLL: MEMBERS,
+    Action.CLOSE_POLL: STAFF,
+    Action.EXPORT_POLL: STAFF,
 }
 
 Rule = Callable[[object, object, bool], bool]  # (user, obj, staff) -> allowed

@@ -4,8 +4,10 @@ Pipeline (render on write; both source and HTML are stored):
 
 1. cmark-gfm (``cmarkgfm``, GitHub's C implementation of CommonMark + GFM tables,
    strikethrough and autolinks) turns Markdown into HTML. It is designed to run in linear
-   time on pathological input, and its safe mode omits raw HTML and drops
-   ``javascript:``/``vbscript:``/``file:``/``data:`` link targets.
+   time on pathological input. Before rendering, every raw HTML node of the parsed tree is
+   turned into text (``_raw_html_as_text``), so ``<details>`` or ``<div>x</div>`` is shown as
+   typed, escaped, never silently dropped; the safe mode (no ``CMARK_OPT_UNSAFE``) still
+   drops ``javascript:``/``vbscript:``/``file:``/``data:`` link targets.
 2. ``nh3`` (Python bindings of the Rust sanitiser ammonia, the maintained successor
    bleach's maintainers point to) keeps only an allowlist of tags, attributes and URL
    schemes (http, https, mailto, or relative) and sets ``rel="nofollow noopener ugc"``
@@ -30,7 +32,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-__all__ = ["MAX_SOURCE_LENGTH", "LINK_REL", "render_markdown", "quote_markdown", "plain_text",
+__all__ = ["MAX_SOURCE_LENGTH", "LINK_REL", "render_markdown", "sanitise_html", "has_visible_content", "quote_markdown", "plain_text",
            "linkify_plain_text"]
 
 MAX_SOURCE_LENGTH = 50_000  # forms enforce it; rendering copes with any length
@@ -119,10 +121,91 @@ def too_deeply_nested(source: str) -> bool:
     return nesting_depth(_cmark(source)) > MAX_NESTING
 
 
+def _c_library():
+    """The node API of the cmark-gfm library cmarkgfm loaded (its cffi module declares only
+    parse and render, but the shared object exports the whole C API)."""
+    import ctypes
+    library = ctypes.CDLL(_cmark_module.__file__)
+    node = ctypes.c_void_p
+    for name, result, arguments in (
+            ("cmark_node_first_child", node, [node]),
+            ("cmark_node_next", node, [node]),
+            ("cmark_node_get_type_string", ctypes.c_char_p, [node]),
+            ("cmark_node_get_literal", ctypes.c_char_p, [node]),
+            ("cmark_node_set_literal", ctypes.c_int, [node, ctypes.c_char_p]),
+            ("cmark_node_new", node, [ctypes.c_int]),
+            ("cmark_node_append_child", ctypes.c_int, [node, node]),
+            ("cmark_node_replace", ctypes.c_int, [node, node]),
+            ("cmark_node_free", None, [node])):
+        function = getattr(library, name)
+        function.restype, function.argtypes = result, arguments
+    return library
+
+
+from cmarkgfm import _cmark as _cmark_module  # noqa: E402
+
+_C = _c_library()
+_LIBC_FREE = __import__("ctypes").CDLL(None).free
+_LIBC_FREE.argtypes, _LIBC_FREE.restype = [__import__("ctypes").c_void_p], None
+_FFI, _LIB = _cmark_module.ffi, _cmark_module.lib
+# cmark_node_type values (cmark-gfm's node.h: blocks 0x8000 | n, inlines 0xc000 | n).
+_PARAGRAPH, _TEXT = 0x8000 | 8, 0xC000 | 1
+
+
+def _raw_html_as_text(root) -> None:
+    """Turn every raw HTML node into text, so what a member typed is shown, escaped, rather
+    than omitted: an HTML block becomes a paragraph of its text, inline HTML a text node.
+    (cmark's safe mode would replace both with an invisible comment; its unsafe mode would
+    pass them through. Code spans and code blocks are other node types: untouched.)"""
+    found, stack = [], [_C.cmark_node_first_child(root)]
+    while stack:
+        node = stack.pop()
+        if not node:
+            continue
+        stack.append(_C.cmark_node_next(node))
+        kind = _C.cmark_node_get_type_string(node)
+        if kind in (b"html_block", b"html_inline"):
+            found.append((node, kind))
+        else:
+            stack.append(_C.cmark_node_first_child(node))
+    for node, kind in found:
+        literal = _C.cmark_node_get_literal(node) or b""
+        text = _C.cmark_node_new(_TEXT)
+        if kind == b"html_block":
+            _C.cmark_node_set_literal(text, literal.rstrip(b"\n"))
+            replacement = _C.cmark_node_new(_PARAGRAPH)
+            _C.cmark_node_append_child(replacement, text)
+        else:
+            _C.cmark_node_set_literal(text, literal)
+            replacement = text
+        if not _C.cmark_node_replace(node, replacement):
+            raise RuntimeError("cmark could not replace a raw HTML node")
+        _C.cmark_node_free(node)
+
+
 def _cmark(source: str) -> str:
+    encoded = _normalise(source).encode("utf-8")
     with _CMARK_LOCK:
-        return cmarkgfm.markdown_to_html_with_extensions(
-            _normalise(source), options=_OPTIONS, extensions=_EXTENSIONS)
+        _LIB.cmark_gfm_core_extensions_ensure_registered()
+        parser = _LIB.cmark_parser_new(_OPTIONS)
+        try:
+            for name in _EXTENSIONS:
+                extension = _LIB.cmark_find_syntax_extension(name.encode())
+                if extension == _FFI.NULL:
+                    raise ValueError(f"cmark-gfm has no {name} extension")
+                _LIB.cmark_parser_attach_syntax_extension(parser, extension)
+            _LIB.cmark_parser_feed(parser, encoded, len(encoded))
+            root = _LIB.cmark_parser_finish(parser)
+            _raw_html_as_text(int(_FFI.cast("uintptr_t", root)))
+            rendered = _LIB.cmark_render_html(root, _OPTIONS,
+                                              _LIB.cmark_parser_get_syntax_extensions(parser))
+            try:
+                return _FFI.string(rendered).decode("utf-8")
+            finally:  # both were allocated with cmark's default (libc) allocator
+                _LIBC_FREE(int(_FFI.cast("uintptr_t", rendered)))
+                _C.cmark_node_free(int(_FFI.cast("uintptr_t", root)))
+        finally:
+            _LIB.cmark_parser_free(parser)
 
 
 def render_markdown(source: str) -> str:
@@ -135,6 +218,26 @@ def render_markdown(source: str) -> str:
         return f"<pre>{escape(_normalise(source))}</pre>"
     # cmark escapes all text and omits raw HTML, so "<hN" here is always a real tag.
     html = _HEADING.sub(_shift_heading, html)
+    return _scrollable_tables(sanitise_html(html))
+
+
+# A table wider than a phone scrolls inside its own region, not the page; a region that
+# scrolls must be reachable by keyboard (WCAG 2.1.1), hence the tabindex and the name.
+_TABLE_REGION = '<div class="table-scroll" tabindex="0" role="region" aria-label="Table">'
+
+
+def _scrollable_tables(html: str) -> str:
+    """Wrap each table of sanitised `html` in its scrolling region (added after the
+    sanitiser, which allows no such attributes in what members write)."""
+    if "<table>" not in html or html.count("<table>") != html.count("</table>"):
+        return html
+    return html.replace("<table>", _TABLE_REGION + "<table>").replace("</table>",
+                                                                       "</table></div>")
+
+
+def sanitise_html(html: str) -> str:
+    """The second defence: keep only the allowlisted tags, attributes and URL schemes of
+    `html`, whatever produced it (tests feed it hostile HTML directly)."""
     return _DEAD_LINK.sub(r"\1", _CLEANER.clean(html)).strip()
 
 
@@ -211,3 +314,10 @@ def linkify_plain_text(text: str) -> str:
         last = match.start() + len(url)
     parts.append(str(escape((text or "")[last:])))
     return "".join(parts)
+
+
+def has_visible_content(source: str) -> bool:
+    """Whether Markdown `source` renders to something a reader sees: text or an image
+    (forms refuse a post that would show as empty, e.g. only link definitions or a rule)."""
+    html = render_markdown(source)
+    return bool(plain_text(html)) or "<img " in html

@@ -63,3 +63,17 @@ class BoundedNesting:
         if field.data and too_deeply_nested(field.data):
             raise ValidationError(f"Your text nests quotes, lists or emphasis more than "
                                   f"{MAX_NESTING} levels deep. Flatten it and try again.")
+
+
+class RendersVisibly:
+    """WTForms validator: Markdown that would show as an empty post (only link definitions,
+    a rule, empty links) is refused with a message instead of being stored."""
+
+    def __init__(self, label: str = "Message"):
+        self.label = label
+
+    def __call__(self, form, field):
+        from .rendering import has_visible_content
+        if field.data and not has_visible_content(field.data):
+            raise ValidationError(f"Your {self.label.lower()} would show as empty: add some "
+                                  "text (or an image) that readers can see.")

@@ -17,7 +17,8 @@ LAYERS = [
     ("forum.config", "forum.extensions", "forum.database", "forum.permissions",
      "forum.rendering", "forum.validation", "forum.urls", "forum.events",
      "forum.transactions", "forum.health", "forum.web", "forum.files", "forum.jobs",
-     "forum.mail", "forum.demo_clock", "forum.reply_tokens",
+     "forum.mail", "forum.demo_clock", "forum.reply_tokens", "forum.submissions",
+     "forum.logs", "forum.paths",
      # Search imports no domain; domains register what they index with its registry.
      "forum.search"),
     ("forum.accounts",),
@@ -26,13 +27,14 @@ LAYERS = [
     ("forum.qa", "forum.resources"),
     ("forum.mailin",),  # reply by email: posts through discussions and qa
     ("forum.collections",),
-    ("forum.meetings",),
+    ("forum.meetings", "forum.polls"),  # polls attach to threads and questions
+    ("forum.conversations",),  # below moderation, which reviews reported messages
     ("forum.moderation",),
     # Listens to every domain's events, like moderation.
     ("forum.notifications",),
 ]
 # Glue above every layer: may import anything, and nothing else may import it.
-TOP = ("forum", "forum.cli", "forum.bench", "forum.demo")
+TOP = ("forum", "forum.cli", "forum.bench", "forum.demo", "forum.wsgi")
 # A domain's pages; other domains reuse its services/policy/models instead.
 PRIVATE_TO_DOMAIN = ("views", "forms")
 

@@ -234,11 +234,33 @@ def test_staff_are_emailed_one_message_each(app, mailbox):
     assert len(ids) == 2 and all(re.fullmatch(r"<[0-9a-f]{32}@forum\.local>", i) for i in ids)
 
 
-def test_without_a_mail_server_the_email_is_logged_and_marked_sent(app, mailbox, approve,
-                                                                   caplog):
+def test_without_a_mail_server_the_email_is_written_to_a_file_and_marked_sent(
+        app, mailbox, approve, caplog):
+    """The log says where it went, never who it was for or what it said (issue 18, 9)."""
+    from pathlib import Path
     app.config["MAIL_SERVER"] = ""
     applicant = approve()
     assert run_pending(kinds=["mail.send"]) == 1
-    assert "no MAIL_SERVER set" in caplog.text and SUBJECT in caplog.text
+    assert "no MAIL_SERVER set" in caplog.text and SUBJECT not in caplog.text
+    assert applicant.email not in caplog.text
+    assert list((Path(app.instance_path) / "mail").glob("*.eml"))
     assert db.session.scalar(db.select(OutboundEmail.sent_at)) is not None
     assert received(mailbox) == [] and mailbox.to(applicant.email) == []
+
+
+def test_the_approve_page_promises_an_email_and_a_refused_server_leaves_a_retry(
+        app, client, moderator):
+    """Issue 18, item 7: no SMTP inside the request, no claim of delivery; with the mail
+    port refused the email is kept, retried, and shown to admins."""
+    from .deployment import free_port
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), JOBS_INLINE=False)
+    applicant = make_user(status="pending", display_name="Pat Pending")
+    login(client, moderator)
+    response = client.post(f"/moderation/applications/{applicant.id}/approve",
+                           follow_redirects=True)
+    assert "will be emailed a link" in response.get_data(as_text=True)
+    assert "has been emailed" not in response.get_data(as_text=True)
+    run_pending(kinds=["mail.send"])
+    job = db.session.scalar(db.select(Job).where(Job.kind == "mail.send"))
+    assert job is not None and job.status == "queued" and job.attempts == 1 and job.last_error
+    assert db.session.scalar(db.select(OutboundEmail.sent_at)) is None

@@ -69,6 +69,12 @@ def world(app):
     from .meetings.factories import policy_matrix_rows as meeting_rows  # meetings, rounds
     db.session.add_all(meeting_rows(users[0]))
     db.session.commit()
+    from .conversations.factories import policy_matrix_rows as conversation_rows
+    db.session.add_all(conversation_rows(users))  # participants, one who left; their messages
+    db.session.commit()
+    from .polls.factories import policy_matrix_rows as poll_rows  # a poll on each thread
+    db.session.add_all(poll_rows(list(threads.values())))
+    db.session.commit()
     from .notifications.factories import policy_matrix_rows as notification_rows
     db.session.add_all(notification_rows(users[0]))  # recipient checks: notifications/
     db.session.commit()

@@ -14,8 +14,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forum.rendering import (MAX_SOURCE_LENGTH, linkify_plain_text, plain_text, quote_markdown,
-                             render_markdown, too_deeply_nested)
+from forum.rendering import (MAX_SOURCE_LENGTH, has_visible_content, linkify_plain_text,
+                             plain_text, quote_markdown, render_markdown, sanitise_html,
+                             too_deeply_nested)
 
 REL = 'rel="nofollow noopener ugc"'
 ALLOWED = {
@@ -64,11 +65,16 @@ def assert_safe_url(value: str) -> None:
     assert scheme is None or scheme.group() in ("http:", "https:", "mailto:"), value
 
 
+TABLE_REGION = {"class": "table-scroll", "tabindex": "0", "role": "region", "aria-label": "Table"}
+
+
 def assert_safe(output: str) -> None:
     """Structural safety check of rendered output."""
     assert isinstance(output, str)
     assert "<script" not in output.lower()
     for tag, attrs, raw in parse(output).elements:
+        if tag == "div" and dict(attrs) == TABLE_REGION:
+            continue  # the renderer's own scrolling region around a table, added after
         assert tag in ALLOWED, f"disallowed element <{tag}> in {output!r}"
         markup_only = _QUOTED_VALUE.sub('""', raw).lower()
         assert not re.search(r"\son\w*\s*=", markup_only), raw
@@ -197,9 +203,48 @@ def test_urls_in_code_are_not_linkified():
     assert "<a" not in out
 
 
-def test_raw_html_is_omitted_and_its_text_kept():
+def test_raw_html_is_shown_as_text():
     out = render_markdown('<b onclick="x()">bold</b>')
-    assert out == "<p>bold</p>"
+    assert out == "<p>&lt;b onclick=\"x()\"&gt;bold&lt;/b&gt;</p>"
+
+
+@pytest.mark.parametrize("source,text", [
+    ("Use the <details> element", "Use the <details> element"),
+    ("<div>text in a div</div>", "<div>text in a div</div>"),
+    ("<details>\n<summary>More</summary>\n</details>",
+     "<details>\n<summary>More</summary>\n</details>"),
+    ("<!-- a note -->", "<!-- a note -->"),
+    ("a <br/> b <span class=x>c</span>", "a <br/> b <span class=x>c</span>"),
+    ("<?php echo 1; ?>", "<?php echo 1; ?>"),
+    ("<![CDATA[x]]>", "<![CDATA[x]]>"),
+    ("# Title <em>x</em>", "Title <em>x</em>"),
+    ("- item <kbd>Ctrl</kbd>", "item <kbd>Ctrl</kbd>"),
+    ("| a |\n|---|\n| <u>b</u> |", "a\n\n\n\n\n<u>b</u>"),
+    ("> <p>quoted</p>", "<p>quoted</p>"),
+])
+def test_raw_html_inline_and_block_is_shown_as_typed(source, text):
+    """Issue 18 item 11: raw HTML is shown as text, never silently lost."""
+    out = render_markdown(source)
+    assert_safe(out)
+    shown = parse(out).text.strip()
+    if "|" in source:
+        assert "<u>b</u>" in shown
+    else:
+        assert shown == text
+
+
+def test_raw_html_in_code_stays_code():
+    assert render_markdown("`<b>` and <b>x</b>") == (
+        "<p><code>&lt;b&gt;</code> and &lt;b&gt;x&lt;/b&gt;</p>")
+    assert render_markdown("```\n<div>\n```") == "<pre><code>&lt;div&gt;\n</code></pre>"
+
+
+@pytest.mark.parametrize("source,visible", [
+    ("<div>text in a div</div>", True), ("<div></div>", True), ("x", True),
+    ("![](https://example.com/i.png)", True), ("[a]: https://example.com", False),
+    ("---", False), ("&nbsp;", False), ("[](https://example.com)", False)])
+def test_has_visible_content(source, visible):
+    assert has_visible_content(source) is visible
 
 
 def test_special_characters_round_trip_as_text():
@@ -362,6 +407,55 @@ HOSTILE = [
 def test_hostile_input_is_neutralised(source):
     out = render_markdown(source)
     assert_safe(out)
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, id=n) for n, s in HOSTILE])
+def test_sanitiser_alone_neutralises_hostile_html(source):
+    """The sanitiser is a defence of its own: fed the hostile vectors as raw HTML, without
+    cmark's escaping in front of it, its output is still safe."""
+    assert_safe(sanitise_html(source))
+
+
+# Vectors aimed at the sanitiser's allowlist itself (what cmark would never let through).
+SANITISER_VECTORS = [
+    ('<a href="javascript:alert(1)">x</a>', "x"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "x"),
+    ('<a href="java&#x09;script:alert(1)">x</a>', "x"),
+    ('<a href="vbscript:msgbox(1)">x</a>', "x"),
+    ('<a href="data:text/html,<script>alert(1)</script>">x</a>', "x"),
+    ('<a href="ftp://example.com/x">x</a>', "x"),
+    ('<img src="javascript:alert(1)" alt="a">', ""),
+    ('<img src="data:image/png;base64,AAAA" alt="a">', ""),
+    ('<img src="/local.png" alt="a">', ""),
+    ('<p style="background:url(javascript:alert(1))">x</p>', "x"),
+    ('<p onclick="alert(1)" class="x" id="y">x</p>', "x"),
+    ('<code class="language-py onclick">x</code>', "x"),
+    ('<td align="expression(alert(1))">x</td>', "x"),
+    ('<ol start="1 onmouseover=alert(1)"><li>x</li></ol>', "x"),
+    ("<script>alert(1)</script>", ""),
+    ("<style>p{color:red}</style>", ""),
+    ("<iframe src=https://example.com></iframe>", ""),
+    ("<div><form><input name=x></form></div>", ""),
+    ("<h1>top</h1>", "top"),
+    ('<a href="https://example.com" rel="opener" target="_blank">x</a>', "x"),
+]
+
+
+@pytest.mark.parametrize("source,text", SANITISER_VECTORS)
+def test_sanitiser_allowlist_directly(source, text):
+    out = sanitise_html(source)
+    assert_safe(out)
+    assert parse(out).text.strip() == text
+    for word in ("javascript", "vbscript", "data:", "style", "onclick", "onmouseover",
+                 "target", "opener\"", "<h1", "<div", "<input", "<form", "id=", "ftp:"):
+        assert word not in out.lower(), (word, out)
+
+
+def test_sanitiser_keeps_what_markdown_needs():
+    kept = ('<p><a href="https://example.com/" title="t" rel="nofollow noopener ugc">a</a> '
+            '<img src="https://example.com/i.png" alt="i"> <code class="language-py">c</code>'
+            '</p>')
+    assert sanitise_html(kept) == kept
 
 
 def test_hostile_vector_count():
@@ -577,3 +671,14 @@ def test_linkify_plain_text_is_linear_on_hostile_urls():
         start = time.process_time()  # CPU time: the machine's load is not linkify's
         linkify_plain_text(source)
         assert time.process_time() - start < 0.1
+
+
+def test_a_wide_table_scrolls_in_its_own_keyboard_reachable_region():
+    """Issue 18, item 12: a wide Markdown table must not make the page scroll at 320 px."""
+    from forum.rendering import render_markdown
+    html = render_markdown("| a | b |\n| --- | --- |\n| 1 | 2 |\n\nText\n\n| c |\n| --- |\n| 3 |")
+    assert html.count('<div class="table-scroll" tabindex="0" role="region" '
+                      'aria-label="Table"><table>') == 2
+    assert html.count("</table></div>") == 2
+    assert "table-scroll" not in render_markdown('<div class="table-scroll">x</div>').split(
+        "&lt;")[0]

@@ -104,3 +104,50 @@ def test_committing_inside_a_use_case_is_refused(app):
     with pytest.raises(NestedCommitError):
         sloppy()
     assert count(Thread) == 0
+
+
+def _conflict(message="database is locked", sqlstate=None):
+    from sqlalchemy.exc import OperationalError
+
+    class Orig(Exception):
+        pass
+
+    orig = Orig(message)
+    orig.sqlstate = sqlstate
+    return OperationalError("UPDATE thread", {}, orig)
+
+
+def test_a_use_case_that_loses_a_write_race_runs_again_and_commits_once(app, commits):
+    """SQLite's "database is locked" and PostgreSQL's serialisation failure or deadlock
+    mean another worker got there first: the whole use case runs again (issue 18, item 2),
+    and what the failed attempt added is gone."""
+    author = make_member()
+    category = make_category()
+    attempts = []
+
+    @use_case
+    def start_once_after_a_conflict():
+        attempts.append(1)
+        thread = discussions.open_thread(author, category, title=f"Attempt {len(attempts)}",
+                                         body="Body.")
+        if len(attempts) < 3:
+            raise _conflict() if len(attempts) == 1 else _conflict("deadlock", "40P01")
+        return thread
+
+    commits.clear()
+    start_once_after_a_conflict()
+    assert len(attempts) == 3 and len(commits) == 1
+    assert db.session.scalars(db.select(Thread.title)).all() == ["Attempt 3"]
+
+
+def test_other_errors_are_never_retried(app):
+    attempts = []
+
+    @use_case
+    def broken():
+        attempts.append(1)
+        raise _conflict("no such table: nope")
+
+    with pytest.raises(Exception):
+        broken()
+    assert attempts == [1]

@@ -113,7 +113,8 @@ class ChangeEmailForm(FlaskForm):
         DataRequired("Enter your new email address."), Length(max=254),
         Email("Enter an email address in the right format, like name@example.org.",
               check_deliverability=False)])
-    password = PasswordField("Current password", validators=[
+    # Its own id: the password form on the same page has a "password" field too.
+    password = PasswordField("Current password", id="email-change-password", validators=[
         InputRequired("Enter your current password."), Length(max=200)])
 
 

@@ -93,9 +93,14 @@ class User(UserMixin, TimestampMixin, db.Model):
         material = f"{self.password_hash or ''}|{self.email}".encode()
         return hashlib.sha256(material).hexdigest()[:16]
 
+    # The LoginSession token of the browser this user object was loaded or logged in for
+    # (forum/accounts/sessions.py sets it); Flask-Login stores get_id() in the cookies.
+    session_token = ""
+
     def get_id(self) -> str:
-        # Sessions name the stamp too, so a password change logs out other sessions.
-        return f"{self.id}:{self.security_stamp}"
+        # Sessions name the stamp too, so a password change logs out other sessions, and
+        # their own LoginSession, so logging out ends this one for good.
+        return f"{self.id}:{self.security_stamp}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: only active accounts may hold a session
@@ -122,3 +127,20 @@ class User(UserMixin, TimestampMixin, db.Model):
 def find_user_by_email(email: str) -> User | None:
     """Look a user up by email, ignoring case."""
     return db.session.scalar(db.select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class LoginSession(db.Model):
+    """One logged-in browser: the session and remember-me cookies name it (by a random
+    token whose SHA-256 alone is stored), so logging out, "Log out everywhere", a password
+    change or a suspension can end it for good on every worker and host."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} of user {self.user_id}{' ended' if self.ended_at else ''}>"

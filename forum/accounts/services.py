@@ -14,6 +14,7 @@ from ..urls import absolute_url
 from ..validation import DomainError
 from . import tokens
 from .models import Organisation, User, find_user_by_email
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -199,15 +200,26 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+DEAD_LINK = ("This link has expired or has already been used. Ask for a new one from the "
+             "“Forgotten your password?” page.")
+
+
+def password_link_works(token: str) -> bool:
+    """Can this set-password link still be used (right signature, not expired, not used:
+    using it changes the password, which changes the stamp it carries)?"""
+    user, _ = tokens.read_token(tokens.SET_PASSWORD, token)
+    return user is not None and user.status == "active"
+
+
 @use_case
 def set_password_from_token(token: str, password: str, confirm: str) -> User:
     """Use a set/reset link once; raises DomainError if it is invalid, expired or used."""
     user, _ = tokens.read_token(tokens.SET_PASSWORD, token)
     if user is None or user.status != "active":
-        raise DomainError("This link has expired or has already been used. "
-                          "Ask for a new one from the “Forgotten your password?” page.")
+        raise DomainError(DEAD_LINK)
     check_new_password(password, confirm)
     user.set_password(password)
+    end_sessions(user.id)  # a reset also logs out whoever else was in (the view signs in)
     return user
 
 
@@ -229,6 +241,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         raise DomainError("Your current password is not right.", field="current")
     check_new_password(new, confirm)
     user.set_password(new)
+    end_sessions(user.id)  # other browsers are logged out (the view signs this one in anew)
 
 
 @use_case
@@ -255,6 +268,7 @@ def confirm_email_change(token: str) -> User:
     if find_user_by_email(payload["email"]) is not None:
         raise DomainError("That email address is now in use by another account.")
     user.email = payload["email"]
+    end_sessions(user.id)  # the old address's sessions end (the view signs in anew)
     return user
 
 
@@ -287,6 +301,8 @@ def set_suspended(moderator: User, user: User, suspended: bool, *, reason: str =
     if user.status not in {"active", "suspended"}:
         raise DomainError("Only members can be suspended.")
     user.status = "suspended" if suspended else "active"
+    if suspended:  # every browser of theirs is logged out for good, not just paused
+        end_sessions(user.id)
     user.suspension_reason = reason.strip()[:500] if suspended else ""
     user.suspended_until = until if suspended else None
     (events.member_suspended if suspended else events.member_reinstated).send(

@@ -39,7 +39,9 @@ def approve(user_id):
     require_action_form()
     applicant = _pending_or_404(user_id)
     services.approve_application(current_user, applicant)
-    flash(f"{applicant.display_name} is now a member and has been emailed a link to set "
+    # The email goes out from the job queue: say what will happen, not what did
+    # (a failure is retried and shown on Admin → Jobs).
+    flash(f"{applicant.display_name} is now a member and will be emailed a link to set "
           "a password.", "success")
     return redirect(url_for("accounts.applications"))
 
@@ -97,7 +99,8 @@ def invite_post():
         except DomainError as error:
             add_form_error(form, error, "email")
         else:
-            flash(f"Invitation sent to {user.email}.", "success")
+            flash(f"{user.email} is invited and will be emailed a link to set a password.",
+                  "success")
             return redirect(url_for("moderation.members"))
     return render_template("accounts/invite.html", form=form), 422
 

@@ -1,16 +1,18 @@
 """Public pages and a member's own account: landing, join, login, passwords, profile."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from ..extensions import limiter
+from ..extensions import failed_login, limiter, login_account_key, no_login_account
 from ..web.forms import ActionForm, add_form_error
 from ..web.toolkit import load_or_404
 from ..permissions import Action, require
+from ..urls import safe_next
 from ..validation import DomainError
 from . import services
 from .forms import (ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, JoinForm,
                     LoginForm, ProfileForm, SetPasswordForm)
 from .models import User
+from .sessions import sign_in, sign_out, sign_out_everywhere
 
 bp = Blueprint("accounts", __name__)
 
@@ -66,6 +68,8 @@ def join_received():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], key_func=login_account_key,
+               exempt_when=no_login_account, deduct_when=failed_login, scope="login-account")
 def login():
     """Log in (and go on to a safe ?next= page)."""
     if current_user.is_authenticated:
@@ -77,24 +81,31 @@ def login():
         except DomainError as error:
             add_form_error(form, error, "email")
         else:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would let phishing pages borrow our login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("discussions.index")
+    return safe_next(target, url_for("discussions.index"))
 
 
 @bp.post("/logout")
 def logout():
-    """Log out."""
-    logout_user()
+    """Log out: this browser's session ends for good (a copied cookie stops working too)."""
+    sign_out()
     flash("You have logged out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """Log out on every device and browser, this one included."""
+    count = sign_out_everywhere(current_user._get_current_object())
+    flash(f"You have logged out everywhere ({count} session{'s' if count != 1 else ''} "
+          "ended).", "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -113,7 +124,11 @@ def forgot_password():
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 @limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def set_password(token):
-    """Set a password from an emailed, single-use link."""
+    """Set a password from an emailed, single-use link (a dead link says so at once,
+    before anyone types a new password twice)."""
+    if not services.password_link_works(token):
+        return render_template("accounts/link_invalid.html", message=services.DEAD_LINK,
+                               offer_new_link=True), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -122,7 +137,7 @@ def set_password(token):
             add_form_error(form, error, "password")
         else:
             logout_user()
-            login_user(user)
+            sign_in(user)
             flash("Your password is set. Welcome to the Community of Practice.", "success")
             return redirect(url_for("discussions.index"))
     status = 422 if form.is_submitted() else 200
@@ -149,7 +164,7 @@ def change_password():
         except DomainError as error:
             add_form_error(form, error, "password")
         else:
-            login_user(current_user)  # the session id includes the stamp: refresh it
+            sign_in(current_user._get_current_object())  # the others ended: a new session
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form,
@@ -167,7 +182,7 @@ def change_email():
         except DomainError as error:
             add_form_error(form, error, "email")
         else:
-            flash(f"We have sent a confirmation link to {form.email.data}. Your email address "
+            flash(f"We will email a confirmation link to {form.email.data}. Your email address "
                   "changes when you open it.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=ChangePasswordForm(formdata=None),
@@ -182,7 +197,7 @@ def confirm_email(token):
     except DomainError as error:
         return render_template("accounts/link_invalid.html", message=str(error)), 400
     logout_user()
-    login_user(user)
+    sign_in(user)
     flash(f"Your email address is now {user.email}.", "success")
     return redirect(url_for("accounts.account"))
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..permissions import Action, require
+from ..urls import safe_next
 from ..web.forms import ActionForm
 from ..web.toolkit import load_or_404, require_action_form
 from . import members, reading
@@ -12,12 +13,9 @@ from .models import Collection
 bp = Blueprint("collections", __name__)
 
 
-def safe_next(default: str) -> str:
+def form_next(default: str) -> str:
     """The form's `next` address when it is a path on this site, else `default`."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) < 500:
-        return target
-    return default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.get("/collections")
@@ -74,4 +72,4 @@ def dismiss_start_here(collection_id):
     require_action_form()
     members.dismiss_start_here(current_user, collection)
     flash("“Start here” is hidden. You can still find it under Collections.", "success")
-    return redirect(safe_next(url_for("collections.index")))
+    return redirect(form_next(url_for("collections.index")))

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..rendering import MAX_SOURCE_LENGTH
 from ..validation import PlainText, clean_line, clean_multiline
-from ..web.forms import body_field, tags_field, title_field
+from ..web.forms import body_field, submission_key_field, tags_field, title_field
 
 
 class ThreadForm(FlaskForm):
@@ -18,6 +18,7 @@ class ThreadForm(FlaskForm):
     tags = tags_field()
     # Files are checked by forum.files.uploads.receive_all, shown on this field.
     attachments = MultipleFileField("Attach files")
+    submission_key = submission_key_field()
 
 
 class ReplyForm(FlaskForm):
@@ -25,6 +26,7 @@ class ReplyForm(FlaskForm):
 
     body = body_field("Reply")
     attachments = MultipleFileField("Attach files")
+    submission_key = submission_key_field()
 
 
 class EditPostForm(FlaskForm):

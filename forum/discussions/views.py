@@ -9,8 +9,9 @@ from ..rendering import quote_markdown, render_markdown
 from ..validation import DomainError
 from ..web.forms import ActionForm, add_form_error
 from ..web.home import home_sections
-from ..web.toolkit import (accepts_files, load_or_404, max_attachments, page_number,
-                           post_limit, receiving, require_action_form)
+from ..submissions import DuplicateSubmission, once
+from ..web.toolkit import (accepts_files, already_sent, load_or_404, max_attachments,
+                           page_number, post_limit, receiving, require_action_form, sent)
 from . import services
 from .forms import EditPostForm, PreviewForm, ReplyForm, ThreadForm
 from .models import Category, Post, Thread
@@ -56,15 +57,19 @@ def new_thread_post(category_id):
     category = load_or_404(Category, category_id, Action.START_THREAD)
     form = ThreadForm()
     if form.validate_on_submit():
+        key = form.submission_key.data
         try:
-            with receiving(form.attachments.data, field="attachments") as uploads:
+            with once(current_user.id, key), \
+                    receiving(form.attachments.data, field="attachments") as uploads:
                 thread = services.start_thread(current_user, category, title=form.title.data,
                                                body=form.body.data, tags=form.tags.data,
                                                attachments=uploads)
+        except DuplicateSubmission:  # sent twice: the first one is the thread
+            return already_sent(key, url_for("discussions.category", category_id=category.id))
         except DomainError as error:  # e.g. a bad tag name or a refused file
             add_form_error(form, error, "tags")
         else:
-            return redirect(url_for("discussions.thread", thread_id=thread.id))
+            return sent(key, url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", category=category, form=form), 422
 
 
@@ -120,16 +125,21 @@ def reply_post(thread_id):
     if not form.validate_on_submit():
         return render_template("discussions/reply.html", thread=thread, form=form,
                                quoted=None), 422
+    key = form.submission_key.data
     try:
-        with receiving(form.attachments.data, field="attachments") as uploads:
+        with once(current_user.id, key), \
+                receiving(form.attachments.data, field="attachments") as uploads:
             post = services.reply(current_user, thread, body=form.body.data,
                                   attachments=uploads)
+    except DuplicateSubmission:  # sent twice: the first one is the reply
+        return already_sent(key, url_for("discussions.thread", thread_id=thread.id,
+                                         page="last"))
     except DomainError as error:  # a refused file: nothing is written
         add_form_error(form, error, "attachments")
         return render_template("discussions/reply.html", thread=thread, form=form,
                                quoted=None), 422
-    return redirect(url_for("discussions.thread", thread_id=thread.id,
-                            page=services.page_of(post), _anchor=f"post-{post.number}"))
+    return sent(key, url_for("discussions.thread", thread_id=thread.id,
+                             page=services.page_of(post), _anchor=f"post-{post.number}"))
 
 
 @bp.get("/posts/<int:post_id>/edit")

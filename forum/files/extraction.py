@@ -47,7 +47,8 @@ def extract(kind: str, path: str, *, timeout: float = 30, max_chars: int = 1_000
                str(max_pages), str(memory_mb), str(int(timeout) + 1)]
     try:
         finished = subprocess.run(command, capture_output=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL, env={"PATH": os.defpath})
+                                  stdin=subprocess.DEVNULL, env={"PATH": os.defpath},
+                                  preexec_fn=_die_with_parent)
     except subprocess.TimeoutExpired:
         return Extraction(False, reason=f"reading it took longer than {timeout:g} seconds")
     if finished.returncode != 0 or not finished.stdout:
@@ -59,6 +60,23 @@ def extract(kind: str, path: str, *, timeout: float = 30, max_chars: int = 1_000
         return Extraction(False, reason="the reader gave an unreadable answer")
     return Extraction(bool(data.get("ok")), text=data.get("text", ""),
                       reason=data.get("reason", ""), truncated=bool(data.get("truncated")))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """In the forked child before exec: ask Linux to SIGKILL it when the worker that
+    started it dies (a worker killed with `kill -9` must not leave a parser running)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        os._exit(127)  # refuse to run unsupervised
+    if os.getppid() == 1:  # the parent already died between fork and prctl
+        os._exit(127)
 
 
 # -- the child side ---------------------------------------------------------------------------

@@ -30,5 +30,6 @@ def send_stored(stored: StoredFile | None, filename: str, *, inline: bool = Fals
     response.headers["Content-Security-Policy"] = FILE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "private, no-cache"
+    # Like private pages: no browser or proxy cache keeps a copy of a member's file.
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ from flask import Request, current_app
 from ..validation import DomainError
 from .filetypes import FileRejected, FileType, clean_filename, detect
 from .images import reencode
+from .metadata import strip_metadata
 from .storage import CHUNK, file_digest, get_storage
 
 # The attribute `forum.web.toolkit.accepts_files` sets on a view taking several files.
@@ -113,6 +114,14 @@ def receive(file_storage) -> Upload:
         if filetype.is_image:
             clean_path = reencode(temp_path, filetype, name, config["MAX_IMAGE_PIXELS"],
                                   scratch)
+            os.unlink(temp_path)
+            temp_path = clean_path
+            return Upload(file_digest(temp_path), name, os.path.getsize(temp_path), filetype,
+                          temp_path)
+        # Documents lose their metadata (author, last modified by, company…) before the
+        # checksum: the stored bytes and the dedup key are those of the clean copy.
+        clean_path = strip_metadata(temp_path, filetype, name, scratch)
+        if clean_path is not None:
             os.unlink(temp_path)
             temp_path = clean_path
             return Upload(file_digest(temp_path), name, os.path.getsize(temp_path), filetype,

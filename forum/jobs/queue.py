@@ -137,8 +137,10 @@ def run_pending(limit: int = 100, worker_id: str | None = None,
 
 
 def run_job(job: Job) -> bool:
-    """Run one claimed job. Never raises for a handler's failure; returns success."""
+    """Run one claimed job. Never raises for a handler's failure; returns success.
+    Logs one line: kind, id, attempt, outcome (done, retry, failed) and duration."""
     job_id, kind, payload = job.id, job.kind, dict(job.payload or {})
+    attempt, max_attempts = job.attempts, job.max_attempts
     function = _HANDLERS.get(kind)
     started = time.monotonic()
     try:
@@ -149,10 +151,24 @@ def run_job(job: Job) -> bool:
         db.session.commit()
     except Exception as error:  # a handler's failure must never stop the worker
         db.session.rollback()
-        _record_failure(job_id, error)
+        outcome = _record_failure(job_id, error)
+        _log_job(kind, job_id, attempt, max_attempts, outcome, started, error)
         return False
-    log.info("job %s (%s) done in %.2fs", job_id, kind, time.monotonic() - started)
+    _log_job(kind, job_id, attempt, max_attempts, "done", started)
     return True
+
+
+def _log_job(kind, job_id, attempt, max_attempts, outcome, started, error=None) -> None:
+    """One line per job run. The error's type only: its message may name people (an SMTP
+    refusal lists addresses); the full text is kept on the job for /admin/jobs."""
+    fields = {"kind": kind, "job_id": job_id, "attempt": attempt,
+              "max_attempts": max_attempts, "outcome": outcome,
+              "duration_ms": round((time.monotonic() - started) * 1000, 1)}
+    if error is not None:
+        fields["error"] = type(error).__name__
+    level = {"done": logging.INFO, "retry": logging.WARNING}.get(outcome, logging.ERROR)
+    log.log(level, "job " + " ".join(f"{key}={value}" for key, value in fields.items()),
+            extra={"fields": fields})
 
 
 def backoff(attempts: int) -> timedelta:
@@ -161,22 +177,22 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 
 
-def _record_failure(job_id: int, error: Exception) -> None:
+def _record_failure(job_id: int, error: Exception) -> str:
+    """Keep the error on the job and queue a retry, or mark it failed; returns which."""
     job = db.session.get(Job, job_id)
     if job is None:
-        return
+        return "gone"
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
     job.last_error = detail[:4000]
     job.locked_at, job.locked_by = None, ""
     if job.attempts >= job.max_attempts:
         job.status, job.failed_at = FAILED, utcnow()
-        log.error("job %s (%s) failed for good after %s attempts: %s", job.id, job.kind,
-                  job.attempts, detail)
+        outcome = "failed"
     else:
         job.status, job.run_after = QUEUED, utcnow() + backoff(job.attempts)
-        log.warning("job %s (%s) failed (attempt %s of %s), retrying: %s", job.id, job.kind,
-                    job.attempts, job.max_attempts, detail)
+        outcome = "retry"
     db.session.commit()
+    return outcome
 
 
 def retry(job: Job) -> Job:

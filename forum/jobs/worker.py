@@ -22,6 +22,7 @@ def work(*, once: bool = False, interval: float = 2.0, echo=click.echo) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     name, total = worker_name(), 0
     echo(f"Worker {name} started{' (once)' if once else ''}.")
+    log.info("worker %s started%s", name, " (once)" if once else "")  # each job: queue.py
     try:
         while not stopping["now"]:
             try:
@@ -46,6 +47,7 @@ def work(*, once: bool = False, interval: float = 2.0, echo=click.echo) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     echo(f"Worker {name} stopped after {total} job{'s' if total != 1 else ''}.")
+    log.info("worker %s stopped after %s jobs", name, total)
     return total
 
 

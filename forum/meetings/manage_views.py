@@ -194,7 +194,7 @@ def save_notes(meeting_id):
             add_form_error(form, error, "notes")
         else:
             flash("The notes are saved.", "success")
-            return redirect(_follow_up_url(meeting, "notes"))
+            return redirect(_follow_up_url(meeting, "notes-section"))
     return _render_follow_up(meeting, 422, notes=form)
 
 

@@ -24,13 +24,17 @@ SNAPSHOT = ("status", "role", "title", "name", "is_locked", "is_pinned", "pin_sc
 ENTRIES_PER_PAGE = 50
 # What any member does, moderators included, when they take part: not moderation.
 TAKING_PART = {"thread.created", "post.created", "vote.changed", "comment.added",
-               "resource.shared", "report.filed", "file.text_extracted", "member.applied"}
+               "resource.shared", "report.filed", "file.text_extracted", "member.applied",
+               # private conversations: what any member does in their own conversations
+               "conversation.started", "message.sent", "conversation.participant_added",
+               "conversation.left", "member.blocked"}
 OWNER_FIELDS = ("author_id", "uploader_id")  # whose the target is (a User: itself)
 # Powers only staff have: an entry even on their own thread or post (a moderator pinning
 # the official guidance they posted is moderating, not taking part).
 STAFF_POWERS = {"thread.flags_changed", "post.hidden", "post.unhidden", "thread.moved",
                 "thread.merged", "thread.split", "thread.converted", "thread.official_changed",
-                "resource.official_changed"}
+                "resource.official_changed", "conversation.read_by_moderator",
+                "poll.closed"}
 
 
 def _plain(value):

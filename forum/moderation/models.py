@@ -9,13 +9,13 @@ from ..database import TimestampMixin, UTCDateTime
 from ..extensions import db
 
 OPEN, RESOLVED = "open", "resolved"
-REPORT_TARGETS = ("post", "comment", "resource")  # what a member can report
+REPORT_TARGETS = ("post", "comment", "resource", "message")  # what a member can report
 REASON_MAX = 1000
 
 
 class Report(TimestampMixin, db.Model):
-    """A member's report of a post (or answer), comment or resource, until a moderator
-    resolves it. The reporter is shown to moderators only, never to the reported member."""
+    """A member's report of a post (or answer), comment, resource or private message,
+    until a moderator resolves it. The reporter is shown to moderators only, never to the reported member."""
 
     __table_args__ = (Index("ix_report_status_created", "status", "created_at"),
                       Index("ix_report_target", "target_type", "target_id"))

@@ -3,21 +3,25 @@
 Each is one transaction that announces a change event; the audit log (audit.py) is a
 listener on those events, so an action and its entry commit together or not at all.
 """
+from flask import abort
 from sqlalchemy import func, select
 
 from .. import events
+from ..conversations import services as conversations
+from ..conversations.models import Conversation, ConversationMessage
 from ..database import utcnow
 from ..discussions import services as discussions
 from ..discussions.models import Category, Post, Thread
 from ..extensions import db
-from ..permissions import Action, require
+from ..permissions import Action, can, require
 from ..qa.models import Comment
 from ..resources.models import Resource
 from ..transactions import use_case
 from ..validation import DomainError
 from .models import OPEN, RESOLVED, Report
 
-TARGET_MODELS = {"post": Post, "comment": Comment, "resource": Resource}
+TARGET_MODELS = {"post": Post, "comment": Comment, "resource": Resource,
+                 "message": ConversationMessage}
 REPORTS_PER_PAGE = 25
 
 
@@ -28,7 +32,7 @@ def load_target(target_type: str, target_id: int):
 
 
 def target_type_of(obj) -> str:
-    """The report target type of `obj` ("post", "comment", "resource")."""
+    """The report target type of `obj` ("post", "comment", "resource", "message")."""
     for name, model in TARGET_MODELS.items():
         if isinstance(obj, model):
             return name
@@ -107,6 +111,22 @@ def resolve_report(moderator, report: Report, note: str, *, hide: bool = False) 
         open_report.resolved_by_id, open_report.resolution_note = moderator.id, note.strip()
         events.report_resolved.send(open_report, actor=moderator, reason=note.strip())
     return report
+
+
+@use_case
+def read_reported_conversation(moderator, report: Report) -> Conversation:
+    """The conversation a reported message is in, for a moderator, through that open
+    report only. Each reading is announced (`conversation.read_by_moderator`), so the
+    audit log records who read which conversation, when, and through which report."""
+    if not can(moderator, Action.READ_REPORTED_CONVERSATION, report):
+        abort(404)  # the conversation stays private: as if it did not exist
+    message = load_target(report.target_type, report.target_id)
+    if message is None:
+        raise DomainError("The reported message no longer exists.")
+    conversation = conversations.conversation_page(message.conversation_id)
+    events.conversation_read_by_moderator.send(conversation, actor=moderator, report=report,
+                                               reason=report.reason)
+    return conversation
 
 
 @use_case

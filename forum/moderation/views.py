@@ -24,6 +24,9 @@ def item_url(target) -> str:
         return url_for("discussions.post", post_id=target.id)
     if target_type == "comment":
         return url_for("discussions.post", post_id=target.post_id) + f"#comment-{target.id}"
+    if target_type == "message":  # for its participants: moderators go through the report
+        return url_for("conversations.conversation", conversation_id=target.conversation_id,
+                       _anchor=f"message-{target.number}")
     return url_for("resources.resource", resource_id=target.id)
 
 
@@ -38,16 +41,16 @@ def _reportable(target_type: str, target_id: int):
 
 # -- reporting (any member) ---------------------------------------------------------------
 
-@bp.get("/report/<any(post, comment, resource):target_type>/<int:target_id>")
+@bp.get("/report/<any(post, comment, resource, message):target_type>/<int:target_id>")
 @login_required
 def report(target_type, target_id):
-    """The form to report a post, answer, comment or resource to the moderators."""
+    """The form to report a post, answer, comment, resource or message to the moderators."""
     target = _reportable(target_type, target_id)
     return render_template("moderation/report.html", form=ReportForm(), target=target,
                            target_type=target_type, back=item_url(target))
 
 
-@bp.post("/report/<any(post, comment, resource):target_type>/<int:target_id>")
+@bp.post("/report/<any(post, comment, resource, message):target_type>/<int:target_id>")
 @login_required
 @limiter.limit(post_limit)
 def file_report(target_type, target_id):
@@ -96,7 +99,16 @@ def _report_page(report: Report, form: ResolveForm, status: int = 200):
         "moderation/report_detail.html", report=report, target=target, form=form,
         others=[r for r in services.reports_on(report.target_type, report.target_id)
                 if r.id != report.id], history=history,
-        url=item_url(target) if target is not None else None), status
+        url=_moderator_url(report, target)), status
+
+
+def _moderator_url(report: Report, target) -> str | None:
+    """Where a moderator reads the reported item (a message: through the report, audited)."""
+    if target is None:
+        return None
+    if report.target_type == "message":
+        return url_for("moderation.reported_conversation", report_id=report.id)
+    return item_url(target)
 
 
 @bp.get("/moderation/reports/<int:report_id>")
@@ -123,6 +135,22 @@ def resolve(report_id):
                                                 else ""), "success")
             return redirect(url_for("moderation.reports"))
     return _report_page(report, form, 422)
+
+
+@bp.get("/moderation/reports/<int:report_id>/conversation")
+@login_required
+def reported_conversation(report_id):
+    """The conversation a reported message is in, read through its open report (each
+    reading is recorded in the audit log; a resolved report no longer opens it)."""
+    report = _report_or_404(report_id)
+    if report.target_type != "message" or not report.is_open:
+        abort(404)
+    try:
+        conversation = services.read_reported_conversation(current_user, report)
+    except DomainError:
+        abort(404)
+    return render_template("moderation/reported_conversation.html", report=report,
+                           conversation=conversation, report_links=False)
 
 
 # -- hiding posts -------------------------------------------------------------------------

@@ -45,6 +45,8 @@ def may_email(user, settings) -> bool:
 
 
 def _headers(user, thread_id=None) -> dict:
+    """Unsubscribe headers; a Reply-To (reply by email) only for a thread's notification,
+    never for a private message (replies by email to conversations are not taken)."""
     url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
     headers = {"List-Unsubscribe": f"<{url}>",
                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -57,7 +59,8 @@ def _headers(user, thread_id=None) -> dict:
 def _loaded(query):
     return query.options(joinedload(Notification.user), joinedload(Notification.post),
                          joinedload(Notification.thread), joinedload(Notification.actor),
-                         joinedload(Notification.collection), joinedload(Notification.meeting))
+                         joinedload(Notification.collection), joinedload(Notification.meeting),
+                         joinedload(Notification.conversation), joinedload(Notification.message))
 
 
 def email_notification(notification: Notification) -> bool:
@@ -72,7 +75,8 @@ def email_notification(notification: Notification) -> bool:
     message = describe(notification, user)
     queue_email(user.email, message.headline[:300], "notification",
                 key=f"notification:{notification.id}:{user.id}",
-                extra_headers=_headers(user, notification.thread_id),
+                extra_headers=_headers(user, None if notification.conversation_id
+                                       else notification.thread_id),
                 user=user, message=message, notification=notification,
                 unsubscribe_url=absolute_url("notifications.unsubscribe",
                                              token=unsubscribe_token(user)),
@@ -102,6 +106,9 @@ def _group_by_thread(notifications, user):
             key, title = ("thread", notification.thread_id), notification.thread.title
         elif notification.collection is not None:
             key, title = ("collection", notification.collection_id), notification.collection.title
+        elif notification.conversation is not None:
+            key, title = (("conversation", notification.conversation_id),
+                          notification.conversation.subject)
         else:
             key, title = ("other", notification.id), message.headline
         groups.setdefault(key, (title, message, []))[2].append(message)

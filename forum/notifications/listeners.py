@@ -14,7 +14,7 @@ from ..extensions import db
 from ..jobs import enqueue
 from .mentions import mentioned_users
 from .models import (ACCEPTED, ANSWER, APPROVED, COLLECTION, DEFAULT_DELIVERY, HIDDEN,
-                     IMMEDIATELY, MENTION, NEVER, NEW_THREAD, REPLY, WATCH_CATEGORY, WATCH_TAG, WATCH_THREAD, Notification,
+                     IMMEDIATELY, MENTION, MESSAGE, NEVER, NEW_THREAD, REPLY, WATCH_CATEGORY, WATCH_TAG, WATCH_THREAD, Notification,
                      NotificationSettings, Watch)
 
 
@@ -132,3 +132,14 @@ def _post_hidden(post, actor=None, reason="", **extra):
     stamp = post.hidden_at.isoformat() if post.hidden_at else ""
     notify({post.author_id: HIDDEN}, f"hidden:{post.id}:{stamp}", actor=actor,
            thread_id=post.thread_id, post_id=post.id, detail=str(reason or "")[:500])
+
+
+@events.message_sent.connect
+def _message_sent(message, actor=None, **extra):
+    """The conversation's other active participants hear of a new private message
+    (whether each still may, and does not block the sender, is checked at delivery)."""
+    conversation = message.conversation
+    recipients = {p.user_id: MESSAGE for p in conversation.active_participants
+                  if p.user_id != message.author_id}
+    notify(recipients, f"message:{message.id}", actor=actor,
+           conversation_id=conversation.id, message_id=message.id)

@@ -10,7 +10,7 @@ from ..meetings import times
 from ..rendering import plain_text
 from ..urls import absolute_url
 from .models import (ACCEPTED, ANSWER, APPROVED, COLLECTION, HIDDEN, MEETING, MENTION,
-                     NEW_THREAD, REPLY, Notification)
+                     MESSAGE, NEW_THREAD, REPLY, Notification)
 
 EXCERPT = 300
 
@@ -42,6 +42,11 @@ def _who(notification, viewer) -> str:
 
 
 def _link(notification) -> tuple[str, dict]:
+    if notification.conversation_id:
+        anchor = {"_anchor": f"message-{notification.message.number}"} \
+            if notification.message is not None else {}
+        return "conversations.conversation", {"conversation_id": notification.conversation_id,
+                                              **anchor}
     if notification.post_id:
         return "discussions.post", {"post_id": notification.post_id}
     if notification.thread_id:
@@ -80,6 +85,12 @@ def describe(notification: Notification, viewer) -> Message:
         meeting = notification.meeting
         headline = (f"“{meeting.title}” starts {times.describe(meeting.starts_at)}"
                     if meeting is not None else "A meeting you are going to starts soon")
+    elif kind == MESSAGE:
+        conversation, message = notification.conversation, notification.message
+        sender = notification.actor.display_name if notification.actor else "Someone"
+        subject = f"“{conversation.subject}”" if conversation is not None else ""
+        headline = f"{sender} sent you a private message in {subject}"
+        excerpt = plain_text(message.body_html, EXCERPT) if message is not None else ""
     elif kind == HIDDEN:
         headline = f"A moderator hid your post in {title}"
         excerpt = f"Reason: {notification.detail}" if notification.detail else ""

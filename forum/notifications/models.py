@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..collections.models import Collection
+from ..conversations.models import Conversation, ConversationMessage
 from ..database import UTCDateTime, utcnow
 from ..discussions.models import Post, Thread
 from ..extensions import db
@@ -17,6 +18,7 @@ from ..meetings.models import Meeting
 REPLY, ANSWER, ACCEPTED, MENTION = "reply", "answer", "accepted", "mention"
 COLLECTION, NEW_THREAD, APPROVED, MEETING, HIDDEN = ("collection", "new_thread", "approved",
                                                      "meeting", "hidden")
+MESSAGE = "message"
 KINDS = {
     REPLY: "Replies in threads you watch",
     ANSWER: "Answers to your questions",
@@ -27,6 +29,7 @@ KINDS = {
     APPROVED: "Your membership approved",
     MEETING: "A meeting you are going to starts within 24 hours",
     HIDDEN: "A moderator hid your post",
+    MESSAGE: "New private messages",
 }
 
 # Email delivery choices per kind.
@@ -36,7 +39,8 @@ DELIVERIES = {IMMEDIATELY: "Immediately", DAILY: "In a daily digest",
 DEFAULT_DELIVERY = {REPLY: IMMEDIATELY, ANSWER: IMMEDIATELY, ACCEPTED: IMMEDIATELY,
                     MENTION: IMMEDIATELY, COLLECTION: WEEKLY, NEW_THREAD: DAILY,
                     # The approval email itself comes from accounts (with the password link).
-                    APPROVED: NEVER, MEETING: IMMEDIATELY, HIDDEN: IMMEDIATELY}
+                    APPROVED: NEVER, MEETING: IMMEDIATELY, HIDDEN: IMMEDIATELY,
+                    MESSAGE: IMMEDIATELY}
 
 # What can be watched.
 WATCH_THREAD, WATCH_CATEGORY, WATCH_TAG = "thread", "category", "tag"
@@ -65,6 +69,11 @@ class Notification(db.Model):
         ForeignKey("collection.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    # A private message (forum/conversations): its conversation and the message.
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_message.id", ondelete="CASCADE"), index=True)
     # A moderator's reason (hidden posts) or an item's title (collections).
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -78,6 +87,9 @@ class Notification(db.Model):
     post: Mapped[Post | None] = relationship()
     collection: Mapped[Collection | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    # Joined whenever a notification loads, so list pages need no query per message.
+    conversation: Mapped[Conversation | None] = relationship(lazy="joined")
+    message: Mapped[ConversationMessage | None] = relationship(lazy="joined")
 
     @property
     def is_read(self) -> bool:

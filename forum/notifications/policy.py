@@ -5,11 +5,14 @@ sits beside its query twin; tests/notifications/test_policy.py checks they agree
 A notification about a post needs the post readable: not removed, in a thread the viewer
 may see, and not hidden by a moderator unless the viewer may read hidden posts (its
 author, staff). One about a thread needs the thread listed; one about a collection or a
-meeting needs that visible.
+meeting needs that visible. One about a private message needs the recipient still an
+active participant of its conversation, and not blocking the message's sender.
 """
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, exists, false, or_, true
 
 from ..collections.models import Collection
+from ..conversations.models import Conversation, MemberBlock
+from ..conversations.policy import blocks
 from ..discussions.models import Post, Thread
 from ..meetings.models import Meeting
 from ..permissions import Action, can, listed, view_rule, visible
@@ -31,7 +34,11 @@ def _visible_notifications(viewer, staff):
         or_(Notification.collection_id.is_(None),
             Notification.collection.has(visible(viewer, Collection))),
         or_(Notification.meeting_id.is_(None),
-            Notification.meeting.has(visible(viewer, Meeting))))
+            Notification.meeting.has(visible(viewer, Meeting))),
+        or_(Notification.conversation_id.is_(None),
+            and_(Notification.conversation.has(visible(viewer, Conversation)),
+                 ~exists().where(MemberBlock.blocker_id == viewer.id,
+                                 MemberBlock.blocked_id == Notification.actor_id))))
 
 
 def can_read_post(user, post) -> bool:
@@ -43,7 +50,8 @@ def can_read_post(user, post) -> bool:
 
 @view_rule(Notification, query=_visible_notifications)
 def _view_notification(user, notification, staff):
-    """Its recipient, while they may see its post, thread, collection and meeting."""
+    """Its recipient, while they may see its post, thread, collection, meeting and
+    conversation (and, for a message, do not block its sender)."""
     if notification.user_id != user.id:
         return False
     if notification.post is not None and not can_read_post(user, notification.post):
@@ -51,7 +59,9 @@ def _view_notification(user, notification, staff):
     thread = notification.thread
     if thread is not None and (thread.is_deleted or not can(user, Action.VIEW, thread)):
         return False
-    for target in (notification.collection, notification.meeting):
+    for target in (notification.collection, notification.meeting, notification.conversation):
         if target is not None and not can(user, Action.VIEW, target):
             return False
+    if notification.conversation_id is not None and blocks(user.id, notification.actor_id):
+        return False
     return True

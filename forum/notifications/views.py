@@ -10,6 +10,7 @@ from ..extensions import csrf, db, limiter
 from ..permissions import Action, can, require
 from ..tags.models import Tag
 from ..validation import DomainError
+from ..urls import safe_next
 from ..web.forms import ActionForm
 from ..web.toolkit import load_or_404, page_number, require_action_form
 from . import mentions, services
@@ -43,10 +44,7 @@ def mentions_lookup_url() -> str:
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) < 500:
-        return target
-    return default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.get("/notifications")

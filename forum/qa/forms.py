@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from ..rendering import MAX_SOURCE_LENGTH
 from ..tags.models import TAG_MAX_LENGTH
 from ..tags.services import parse_tags
-from ..validation import DomainError, PlainText, clean_line, clean_multiline
-from ..web.forms import body_field, title_field
+from ..validation import (BoundedNesting, DomainError, PlainText, RendersVisibly, clean_line,
+                          clean_multiline)
+from ..web.forms import body_field, submission_key_field, title_field
 from .models import COMMENT_MAX_LENGTH
 
 TAGS_HINT = ("Up to 5, separated by commas, for example: menopause, policy. Use existing tags "
@@ -40,13 +41,14 @@ class AskForm(FlaskForm):
         DataRequired("Enter the details of your question."),
         Length(max=MAX_SOURCE_LENGTH,
                message=f"Details must be {MAX_SOURCE_LENGTH:,} characters or fewer."),
-        PlainText("Details", multiline=True)])
+        PlainText("Details", multiline=True), BoundedNesting(), RendersVisibly("Details")])
     tags = tags_field()
     anonymous = BooleanField("Ask anonymously")
     # Set by qa.js once similar questions were shown while typing, so the review step is skipped.
     similar_checked = HiddenField()
     # Set on the review step's "Post my question" button form.
     confirmed = HiddenField()
+    submission_key = submission_key_field()
 
     def fill_categories(self, categories):
         self.category_id.choices = [SelectChoice(0, "Choose a category")] + [
@@ -62,6 +64,7 @@ class AnswerForm(FlaskForm):
 
     body = body_field("Answer")
     attachments = MultipleFileField("Attach files")
+    submission_key = submission_key_field()
 
 
 class CommentForm(FlaskForm):

@@ -10,8 +10,11 @@ from ..permissions import Action, require
 from ..tags.services import find_tag
 from ..validation import DomainError
 from ..web.forms import add_form_error
-from ..web.toolkit import (QueryArgs, accepts_files, load_or_404, max_attachments,
-                           page_number, post_limit, receiving, require_action_form, wants_json)
+from ..submissions import DuplicateSubmission as RepeatedForm
+from ..submissions import once
+from ..web.toolkit import (QueryArgs, accepts_files, already_sent, load_or_404,
+                           max_attachments, page_number, post_limit, receiving,
+                           require_action_form, sent, wants_json)
 from . import services
 from .forms import TAGS_HINT, AnswerForm, AskForm, CommentForm
 from .models import Comment
@@ -107,10 +110,14 @@ def ask_post():
         if similar:  # no JavaScript: offer them on a review step before posting
             return render_template("qa/ask_review.html", form=form, similar=similar)
     category = db.session.get(Category, form.category_id.data)
+    key = form.submission_key.data
     try:
-        question = services.ask(current_user, category, title=form.title.data,
-                                body=form.body.data, tags=form.tags.data or "",
-                                anonymous=form.anonymous.data)
+        with once(current_user.id, key):
+            question = services.ask(current_user, category, title=form.title.data,
+                                    body=form.body.data, tags=form.tags.data or "",
+                                    anonymous=form.anonymous.data)
+    except RepeatedForm:  # the same form sent twice: the first one is the question
+        return already_sent(key, url_for("qa.questions"))
     except DuplicateSubmission as duplicate:
         flash(str(duplicate), "info")
         return redirect(url_for("qa.question", question_id=duplicate.existing.id))
@@ -118,7 +125,7 @@ def ask_post():
         add_form_error(form, error, "title")
         return _render_ask(form, 422)
     flash("Your question is posted.", "success")
-    return redirect(url_for("qa.question", question_id=question.id))
+    return sent(key, url_for("qa.question", question_id=question.id))
 
 
 @bp.get("/questions/similar")
@@ -182,10 +189,14 @@ def answer_post(question_id):
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_question(question, answer_form=form, status=422)
+    key = form.submission_key.data
     try:
-        with receiving(form.attachments.data, field="attachments") as uploads:
+        with once(current_user.id, key), \
+                receiving(form.attachments.data, field="attachments") as uploads:
             answer = services.answer(current_user, question, body=form.body.data,
                                      attachments=uploads)
+    except RepeatedForm:  # the same form sent twice: the first one is the answer
+        return already_sent(key, url_for("qa.question", question_id=question.id))
     except DuplicateSubmission as duplicate:
         flash(str(duplicate), "info")
         return redirect(_post_url(duplicate.existing))
@@ -193,7 +204,7 @@ def answer_post(question_id):
         add_form_error(form, error, "body")
         return _render_question(question, answer_form=form, status=422)
     flash("Your answer is posted. Thank you for helping.", "success")
-    return redirect(_post_url(answer))
+    return sent(key, _post_url(answer))
 
 
 # -- helpful votes ----------------------------------------------------------------------

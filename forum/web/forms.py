@@ -5,7 +5,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..rendering import MAX_SOURCE_LENGTH
-from ..validation import BoundedNesting, PlainText, clean_line, clean_multiline
+from ..validation import (BoundedNesting, PlainText, RendersVisibly, clean_line,
+                          clean_multiline)
 
 BODY_HINT = f"{MAX_SOURCE_LENGTH:,}"
 
@@ -20,7 +21,7 @@ def body_field(label="Message"):
         DataRequired(f"Enter your {label.lower()}."),
         Length(max=MAX_SOURCE_LENGTH,
                message=f"{label} must be {BODY_HINT} characters or fewer."),
-        PlainText(label, multiline=True), BoundedNesting()])
+        PlainText(label, multiline=True), BoundedNesting(), RendersVisibly(label)])
 
 
 def title_field():
@@ -46,3 +47,12 @@ def add_form_error(form, error, field: str | None = None) -> None:
         form[field].errors = list(form[field].errors) + [message]
     else:
         form.form_errors.append(message)
+
+
+def submission_key_field():
+    """The hidden one-time key of a writing form (forum/submissions.py): render it with
+    `form.submission_key(id=False)` so two forms on a page share no id."""
+    from wtforms import HiddenField
+
+    from ..submissions import new_key
+    return HiddenField(default=new_key)

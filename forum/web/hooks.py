@@ -1,9 +1,12 @@
 """Cross-cutting web concerns: template helpers, security headers, error pages."""
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..extensions import db
 from ..permissions import Action, can
@@ -55,12 +58,74 @@ def register_request_hooks(app) -> None:
         return response
 
 
+UNAVAILABLE_RETRY_SECONDS = 30
+UNAVAILABLE = ("The forum is unavailable for a moment",
+               "We cannot reach the forum's database just now. Nothing you submitted has been "
+               "saved. Please try again in a minute.")
+
+
+# What drivers say when the database is down, restarting, unreachable or busy (psycopg,
+# sqlite3): a missing table or a bad query is a bug (500), not an outage (503).
+_OUTAGE = re.compile(
+    r"could not connect|connection refused|connection to server|server closed the connection"
+    r"|terminating connection|the database system is|no connection to the server"
+    r"|connection (?:timed out|reset|is closed)|unable to open database file|database is locked"
+    r"|disk i/o error|ssl syscall|connection already closed|consuming input failed", re.I)
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Is `error` the database being down or unreachable (not a bug in a query)?"""
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (OperationalError, InterfaceError)) and bool(
+        _OUTAGE.search(str(error.orig)))
+
+
+def _forget_the_connection() -> None:
+    try:
+        db.session.rollback()
+        db.session.remove()
+    except Exception:  # the connection is gone already: nothing to undo
+        pass
+
+
+def unavailable_page(title=UNAVAILABLE[0], message=UNAVAILABLE[1], status=503):
+    """The error page that needs no database (nor the logged-in user, who lives in it)."""
+    # Straight from the Jinja environment: render_template would run the context
+    # processors, and Flask-Login's loads the user from the database.
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    response = make_response(template.render(title=title, message=message, request=request),
+                             status)
+    if status == 503:
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+    return response
+
+
 def register_errors(app) -> None:
-    """Friendly, accessible error pages (never a stack trace)."""
+    """Friendly, accessible error pages (never a stack trace). Every page shows who is
+    logged in, which needs the database: when it cannot be reached, or rendering the page
+    fails for any reason, the page that needs nothing is served instead."""
 
     def page(status, title, message):
-        return render_template("errors/error.html", status=status, title=title,
-                               message=message), status
+        try:
+            return render_template("errors/error.html", status=status, title=title,
+                                   message=message), status
+        except Exception as error:
+            _forget_the_connection()
+            if database_unreachable(error):
+                return unavailable_page()
+            return unavailable_page(title, message, status)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_down(error):
+        _forget_the_connection()
+        if not database_unreachable(error):
+            raise error
+        return unavailable_page()
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -101,6 +166,9 @@ def register_errors(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        original = getattr(error, "original_exception", None)
+        _forget_the_connection()
+        if original is not None and database_unreachable(original):
+            return unavailable_page()
         return page(500, "Sorry, there is a problem with the service",
                     "Try again later. Nothing you submitted has been saved.")

@@ -13,12 +13,13 @@
 from contextlib import contextmanager
 from typing import Iterable
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, redirect, request
 from flask_login import current_user
 
 from ..extensions import db
 from ..files.uploads import MAX_FILES_ATTRIBUTE, discard, receive_all
 from ..permissions import Action, require
+from ..submissions import record_result, result_of
 from .forms import ActionForm
 
 
@@ -122,3 +123,16 @@ class QueryArgs:
     def kept(self, names: Iterable[str]) -> dict:
         """The non-empty arguments among `names`, for building pager and filter links."""
         return {name: self.args[name] for name in names if self.args.get(name)}
+
+
+def sent(key: str | None, url: str):
+    """Redirect to what a writing form created, noting it for a repeat of the form."""
+    record_result(current_user.id, key, url)
+    return redirect(url)
+
+
+def already_sent(key: str, fallback: str):
+    """The answer to a form sent a second time: what the first one created (it was
+    stored once; nothing was stored this time)."""
+    flash("That was already sent, so it was saved once.", "info")
+    return redirect(result_of(current_user.id, key) or fallback)

@@ -44,7 +44,24 @@ def test_join_approve_set_password_and_log_in(client, app, mailbox):
     # The link is single-use.
     again = client.post(path_of(link), data={"password": "another password", "confirm":
                                              "another password"})
-    assert again.status_code == 422 and b"already been used" in again.data
+    assert again.status_code == 400 and b"already been used" in again.data
+    # Opening a used link says so at once, with a way to ask for a new one (issue 18, 13).
+    opened = client.get(path_of(link))
+    assert opened.status_code == 400 and b"already been used" in opened.data
+    assert b'href="/password/forgot"' in opened.data and b'type="password"' not in opened.data
+
+
+def test_a_forged_or_expired_set_password_link_is_dead_at_once(client, app):
+    from forum.accounts import tokens
+    member = make_member()
+    for token in ["nonsense", tokens.make_token(tokens.SET_PASSWORD, member) + "x"]:
+        opened = client.get(f"/password/set/{token}")
+        assert opened.status_code == 400 and b"Ask for a new link" in opened.data
+    app.config["TOKEN_MAX_AGE_HOURS"] = 0
+    import time
+    token = tokens.make_token(tokens.SET_PASSWORD, member)
+    time.sleep(1.1)
+    assert client.get(f"/password/set/{token}").status_code == 400
 
 
 def test_join_form_errors_are_listed_in_an_error_summary(client):

@@ -72,7 +72,24 @@ def _paths():
         f"/notifications/watch/thread/{thread.id}", f"/notifications/watch/category/{category.id}",
         f"/notifications/watch/tag/{tag.id}",
         f"/notifications/unsubscribe/{notifications.unsubscribe_token(admin)}"]
-    return meetings + notifications_pages + [
+    from forum.conversations import services as conversations
+    talk = conversations.start_conversation(member, [admin], subject="Sweep conversation",
+                                            body="A **private** message.")
+    conversations.reply(member, talk, body="A second message.")
+    reported = moderation.file_report(admin, talk.messages[0], "For the sweep.")
+    conversation_pages = [
+        "/messages", "/messages/new", f"/messages/new?to={member.id}", f"/messages/{talk.id}",
+        "/messages/settings", f"/messages/block/{member.id}",
+        f"/report/message/{talk.messages[1].id}", f"/moderation/reports/{reported.id}",
+        f"/moderation/reports/{reported.id}/conversation"]
+    from forum.polls.models import Poll  # the demo's two polls: benchmark and ordinary
+    polls = db.session.scalars(db.select(Poll).order_by(Poll.id)).all()
+    poll_pages = [page for poll in polls for page in (
+        f"/threads/{poll.thread_id}" if poll.thread.kind == "discussion"
+        else f"/questions/{poll.thread_id}", f"/polls/{poll.id}/results",
+        f"/polls/{poll.id}/edit")] + [
+        f"/threads/{thread.id}/poll/new"]
+    return meetings + notifications_pages + conversation_pages + poll_pages + [
         "/collections", f"/collections/{collection.id}", "/collections/new",
         f"/collections/{collection.id}/edit", f"/collections/{collection.id}/manage",
         f"/collections/{collection.id}/delete", "/search?q=policy&official=1",

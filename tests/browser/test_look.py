@@ -101,7 +101,18 @@ def test_pages_do_not_scroll_sideways_at_320px(app, live_server, browser, axe, c
     admin = make_admin(display_name="Morag Administrator-MacDonald")
     context = browser.new_context(viewport={"width": 320, "height": 800})
     thread, question = content["thread"], content["question"]
-    paths = ["/forum", f"/categories/{content['category'].id}", f"/threads/{thread.id}",
+    # Hostile content: one unbroken 120-character word as a title, a wider table than any
+    # phone, an unbroken URL-like word in a body (issue 18, item 12).
+    long_word = "Reporting" + "x" * 111
+    wide = "| " + " | ".join(f"Column {n} heading" for n in range(12)) + " |\n" + \
+        "|" + " --- |" * 12 + "\n| " + " | ".join("cell" for _ in range(12)) + " |"
+    hostile = make_thread(author=content["author"], category=content["category"],
+                          title=long_word, body=wide + "\n\n" + "https://" + "y" * 150)
+    hostile_question = make_question(author=content["author"], category=content["category"],
+                                     title="Q" + "z" * 119, tags="policy")
+    paths = [f"/threads/{hostile.id}", f"/questions/{hostile_question.id}",
+             f"/threads/{hostile.id}/reply", f"/categories/{content['category'].id}?page=1",
+             "/forum", f"/categories/{content['category'].id}", f"/threads/{thread.id}",
              f"/threads/{thread.id}/reply", "/questions", f"/questions/{question.id}",
              "/questions/ask", "/tags", "/tags/policy", "/resources",
              f"/resources/{content['resource'].id}", "/resources/new", "/collections",
@@ -203,7 +214,7 @@ def test_a_table_at_the_top_of_a_post_is_apart_from_the_byline(app, live_server,
     page.goto(f"{live_server}/threads/{content['thread'].id}")
     header = boxes(page, "#post-1 .post-header")[0]
     first = boxes(page, "#post-1 .post-body > *")
-    assert page.locator("#post-1 .post-body > table").count() == 1
+    assert page.locator("#post-1 .post-body > .table-scroll > table").count() == 1
     assert first[0]["top"] - header["bottom"] >= 8, (header, first[0])
     for above, below in zip(first, first[1:]):
         assert below["top"] - above["bottom"] >= 8, (above, below)

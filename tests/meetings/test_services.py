@@ -56,7 +56,14 @@ def test_hostile_markdown_in_the_agenda_is_never_stored_as_html(moderator):
         "<script>alert(1)</script>\n\n[click](javascript:alert(2))\n\n"
         "<img src=x onerror=alert(3)>\n\n<a href=\"javascript:alert(4)\">x</a>"))
     html = meeting.agenda_html.lower()
-    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+    # Raw HTML is shown as the text it is (issue 18, item 11): never a tag, a link or a
+    # handler.
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "&lt;script&gt;" in html
+    import lxml.html
+    for element in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+        assert not any(name.startswith("on") for name in element.attrib)
+        assert not element.get("href", "").startswith("javascript")
 
 
 @pytest.mark.parametrize("field,value,message", [

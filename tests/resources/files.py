@@ -223,3 +223,18 @@ def plain_zip() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "hello")
     return out.getvalue()
+
+
+def as_stored(data: bytes, name: str = "policy.pdf") -> bytes:
+    """What the forum keeps of an uploaded document: the same file without its metadata
+    (forum/files/metadata.py rewrites PDFs and Office files at upload)."""
+    import tempfile
+    from pathlib import Path
+
+    from forum.files.filetypes import detect
+    from forum.files.metadata import strip_metadata
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / name
+        source.write_bytes(data)
+        cleaned = strip_metadata(str(source), detect(str(source), name), name, folder)
+        return Path(cleaned).read_bytes() if cleaned else data

@@ -18,8 +18,9 @@ def test_upload_is_hashed_and_kept_in_scratch_space_inside_the_upload_folder(app
     data = files.pdf("hello")
     received = upload("policy.pdf", data)
     import hashlib
-    assert received.key == hashlib.sha256(data).hexdigest()
-    assert received.size == len(data)
+    stored = files.as_stored(data)  # without its metadata (issue 18, item 5)
+    assert received.key == hashlib.sha256(stored).hexdigest()
+    assert received.size == len(stored)
     assert received.temp_path.startswith(app.config["UPLOAD_DIR"])
     assert "static" not in received.temp_path
 

@@ -2,114 +2,23 @@
 127.0.0.1, bounded in time. Concurrent posters (every post becomes searchable, no lock
 errors), searches answering through `forum search reindex`, and the index folder deleted
 while the forum runs (every other page keeps working, the index is rebuilt)."""
-import http.cookiejar
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from forum import create_app
-from forum.cli import init_db
-from forum.extensions import db
+from ..deployment import BIN, ROOT, Browser, deployment as start, wait_until
 
-from ..factories import PASSWORD, make_category, make_member, make_thread
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 POSTERS, POSTS_EACH = 4, 6
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Browser:
-    """A logged-in member over HTTP (cookies kept), as a person's browser would be."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=20) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def log_in(self, email):
-        status, _ = self.request("/login", {"email": email, "password": PASSWORD})
-        assert status == 200  # followed the redirect to the forum
 
 
 @pytest.fixture
 def deployment(tmp_path, empty_database_url):
     """gunicorn (2 workers) and `forum worker` on a migrated database with one thread."""
-    instance, index = tmp_path / "instance", tmp_path / "index"
-    instance.mkdir()
-    # Production settings but for CSRF and rate limits, which these scripted clients skip.
-    (instance / "forum.cfg").write_text("WTF_CSRF_ENABLED = False\nRATELIMIT_ENABLED = False\n")
-    env = {**os.environ, "FORUM_INSTANCE_PATH": str(instance),
-           "FORUM_DATABASE_URL": empty_database_url, "FORUM_SEARCH_INDEX_DIR": str(index),
-           "FORUM_SECRET_KEY": "reliability", "FORUM_JOBS_INLINE": "false"}
-    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": empty_database_url,
-                      "SEARCH_INDEX_DIR": str(index), "SECRET_KEY": "reliability"})
-    with app.app_context():
-        init_db()
-        members = [make_member() for _ in range(POSTERS)]
-        thread = make_thread(category=make_category(), title="Shared notes")
-        emails, thread_id = [m.email for m in members], thread.id
-        db.session.remove()
-        db.engine.dispose()
-    port = _free_port()
-    logs = tmp_path / "logs.txt"
-    with open(logs, "w") as log:
-        web = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--bind",
-                                f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-        worker = subprocess.Popen([str(BIN / "forum"), "worker", "--interval", "0.2"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                assert web.poll() is None, logs.read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start in 30 s"
-                time.sleep(0.3)
-        yield {"base": base, "env": env, "emails": emails, "thread": thread_id,
-               "index": index, "logs": logs}
-    finally:
-        for process in (web, worker):
-            process.send_signal(signal.SIGTERM)
-        for process in (web, worker):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def wait_until(check, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"{what} within {seconds} s"
-        time.sleep(0.3)
+    with start(tmp_path, empty_database_url, members=POSTERS) as running:
+        yield running
 
 
 def test_concurrent_posts_all_become_searchable(deployment):
