@@ -101,7 +101,7 @@ def test_share_find_version_and_download(app, live_server, page, axe):
     assert (name, data) == ("policy-2025.pdf", files.as_stored(second_pdf))  # no metadata
     earlier = page.get_by_role("link", name=re.compile(r"^policy\.pdf.*version 1"))
     name, data = download(page, earlier)
-    assert (name, data) == ("policy.pdf", first_pdf)
+    assert (name, data) == ("policy.pdf", files.as_stored(first_pdf))
     page.reload()
     expect(page.get_by_text("2 downloads")).to_be_visible()
 
